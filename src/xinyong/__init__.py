@@ -1,0 +1,1 @@
+"""xinyong (信用): an open public-credit information platform."""

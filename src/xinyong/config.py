@@ -1,0 +1,90 @@
+"""Typed settings read from the environment once (the only module that reads os.environ).
+
+Why one module: every knob an operator can turn is listed here with its default and type,
+so nothing else in the code base reaches into the environment.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _kept_secret(var_dir: Path, filename: str, make: str) -> str:
+    """Return a secret kept in a 0600 file under var/, creating it on first use.
+
+    Used when the environment gives none, so `make demo` works out of the box while
+    production passes the secret in the environment.
+    """
+    path = var_dir / filename
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    value = make
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the environment can set."""
+
+    debug: bool
+    var_dir: Path
+    database_url: str
+    secret_key: str
+    data_key: bytes
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    https: bool
+    hsts_seconds: int
+    log_level: str
+
+
+def load() -> Config:
+    """Read the environment (and var/ for secrets the demo generates)."""
+    var_dir = Path(os.environ.get("XINYONG_VAR_DIR", "var")).resolve()
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'xinyong.sqlite3'}"
+    secret_key = os.environ.get("SECRET_KEY") or _kept_secret(
+        var_dir, "secret_key", secrets.token_urlsafe(50)
+    )
+    data_key_b64 = os.environ.get("XINYONG_DATA_KEY") or _kept_secret(
+        var_dir, "data_key", base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    )
+    data_key = base64.b64decode(data_key_b64, validate=True)
+    if len(data_key) != 32:
+        raise RuntimeError("XINYONG_DATA_KEY must be 32 random bytes, base64-encoded")
+    return Config(
+        debug=_flag("DEBUG", False),
+        var_dir=var_dir,
+        database_url=database_url,
+        secret_key=secret_key,
+        data_key=data_key,
+        allowed_hosts=_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
+        csrf_trusted_origins=_list("CSRF_TRUSTED_ORIGINS", []),
+        https=_flag("XINYONG_HTTPS", True),
+        hsts_seconds=int(os.environ.get("XINYONG_HSTS_SECONDS", "0")),
+        log_level=os.environ.get("XINYONG_LOG_LEVEL", "INFO"),
+    )
+
+
+CONFIG = load()
