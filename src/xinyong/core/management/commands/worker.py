@@ -1,0 +1,22 @@
+"""`xinyong worker`: runs background tasks from the database queue (django-tasks-db)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (the same process in the demo and in production)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="Polling interval (s).")
+        parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker_options: dict[str, Any] = {"interval": options["interval"]}
+        if options["batch"]:
+            worker_options["batch"] = True
+        call_command("db_worker", **worker_options)
