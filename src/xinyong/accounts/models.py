@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from datetime import datetime
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from xinyong.core.permissions import VIEW, RestrictedQuerySet, Viewer
 
 
 class OrganisationKind(models.TextChoices):
@@ -43,6 +49,8 @@ class Organisation(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
@@ -50,6 +58,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StaffManager(UserManager["User"]):
+    """Django's user manager, with `restrict()` on its querysets."""
+
+    def get_queryset(self) -> RestrictedQuerySet[User]:
+        return RestrictedQuerySet(self.model, using=self._db)
+
+    def restrict(self, viewer: Viewer, action: str = VIEW) -> RestrictedQuerySet[User]:
+        return self.get_queryset().restrict(viewer, action)
 
 
 class User(AbstractUser):
@@ -63,6 +81,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+
+    objects: ClassVar[StaffManager] = StaffManager()
 
     class Meta:
         verbose_name = _("工作人员")
@@ -98,11 +118,16 @@ class RoleGrant(models.Model):
 class ApiToken(models.Model):
     """A bearer token of an organisation: stored as a SHA-256 digest, shown once."""
 
+    class State(models.TextChoices):
+        ACTIVE = "active", _("有效")
+        EXPIRED = "expired", _("已过期")
+        REVOKED = "revoked", _("已吊销")
+
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("机构"), on_delete=models.PROTECT, related_name="tokens"
     )
     name = models.CharField(_("名称"), max_length=100, blank=True)
-    prefix = models.CharField(_("前缀"), max_length=12, db_index=True)
+    prefix = models.CharField(_("前缀"), max_length=12, unique=True)
     digest = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(_("权限范围"), default=list)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -110,9 +135,19 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.organisation})"
+
+    def state(self, now: datetime | None = None) -> ApiToken.State:
+        """Revoked beats expired: a revoked token stays revoked whatever its date."""
+        if self.revoked_at is not None:
+            return ApiToken.State.REVOKED
+        if self.expires_at is not None and self.expires_at <= (now or timezone.now()):
+            return ApiToken.State.EXPIRED
+        return ApiToken.State.ACTIVE

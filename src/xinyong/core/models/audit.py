@@ -7,6 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinyong.core.permissions import RestrictedQuerySet
+
 
 class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or delete an audit entry through the ORM."""
@@ -34,6 +36,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计记录")
