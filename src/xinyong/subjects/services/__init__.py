@@ -1,0 +1,38 @@
+"""The subjects service layer: the only code that writes subjects, identifiers and names."""
+
+from xinyong.subjects.services.linking import (
+    ConflictPointer,
+    LearnedIdentifier,
+    LinkConflict,
+    LinkRequest,
+    LinkResult,
+    link,
+    link_many,
+)
+from xinyong.subjects.services.lookup import (
+    SubjectError,
+    display_name,
+    find_subject,
+    masked_id,
+    reveal_citizen_id,
+    summary,
+)
+from xinyong.subjects.services.parsing import Rejection, SubjectIdentifiers
+
+__all__ = [
+    "ConflictPointer",
+    "LearnedIdentifier",
+    "LinkConflict",
+    "LinkRequest",
+    "LinkResult",
+    "Rejection",
+    "SubjectError",
+    "SubjectIdentifiers",
+    "display_name",
+    "find_subject",
+    "link",
+    "link_many",
+    "masked_id",
+    "reveal_citizen_id",
+    "summary",
+]

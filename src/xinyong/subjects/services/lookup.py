@@ -1,0 +1,136 @@
+"""Finding a subject by any of its codes, showing persons masked, and the one audited way
+to see a citizen ID number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from xinyong.core import audit
+from xinyong.core.crypto import decrypt
+from xinyong.core.identifiers import IdKind, check, normalise
+from xinyong.core.privacy import mask_person_name
+from xinyong.subjects.models import (
+    CITIZEN_ID_CONTEXT,
+    Scheme,
+    Subject,
+    SubjectIdentifier,
+    SubjectName,
+)
+from xinyong.subjects.services.parsing import (
+    MAX_CERT,
+    citizen_hash,
+    classify_tax_reg,
+    embedded_org_code,
+)
+
+
+class SubjectError(ValueError):
+    """A refused request about a subject: a stable reason code and a Chinese message."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def _candidate_keys(code: str) -> list[tuple[str, str]]:
+    """Every (scheme, value) the code can stand for, most specific first."""
+    n = normalise(code)
+    if not n:
+        return []
+    keys: list[tuple[str, str]] = []
+    if check(n, IdKind.USCC).valid:
+        keys.append((Scheme.USCC, n))
+        embedded = embedded_org_code(n)
+        if embedded:
+            keys.append((Scheme.ORG_CODE, embedded))
+    if check(n, IdKind.ORG_CODE).valid:
+        keys.append((Scheme.ORG_CODE, n))
+    if check(n, IdKind.BUSINESS_REG).valid:
+        keys.append((Scheme.BUSINESS_REG, n))
+    try:
+        _uscc, ident, org_code = classify_tax_reg(n)
+    except ValueError:
+        pass
+    else:
+        if ident is not None:
+            keys.append(ident.key)
+        if org_code:
+            keys.append((Scheme.ORG_CODE, org_code))
+    if len(n) <= MAX_CERT:
+        keys += [(Scheme.INSTITUTION_CERT, n), (Scheme.SOCIAL_ORG_CERT, n)]
+    person = check(n, IdKind.CITIZEN_ID)
+    if person.valid:
+        keys.append((Scheme.CITIZEN_ID_HASH, citizen_hash(person.normalised)))
+    return keys
+
+
+def find_subject(code: str) -> Subject | None:
+    """The subject with this USCC, legacy code, certificate number or citizen ID (by its
+    hash), or None. One query. Callers that show the result log the read themselves."""
+    keys = _candidate_keys(code)
+    if not keys:
+        return None
+    q = Q()
+    for scheme, value in keys:
+        q |= Q(scheme=scheme, value=value)
+    hits = {
+        (row.scheme, row.value): row.subject
+        for row in SubjectIdentifier.objects.filter(q).select_related("subject")
+    }
+    return next((hits[key] for key in keys if key in hits), None)
+
+
+def reveal_citizen_id(subject: Subject, *, purpose: str) -> str:
+    """Decrypt a person's ID number; the read is written to the audit log with its purpose."""
+    purpose = purpose.strip()
+    if not purpose:
+        raise SubjectError("reveal.purpose", _("查看公民身份号码须说明目的"))
+    if not subject.citizen_id_encrypted:
+        raise SubjectError("reveal.none", _("该主体没有登记公民身份号码"))
+    number = decrypt(subject.citizen_id_encrypted, context=CITIZEN_ID_CONTEXT)
+    audit.record("subject.citizen_id_reveal", "subject", subject.public_id, purpose=purpose)
+    return number
+
+
+def display_name(subject: Subject) -> str:
+    """The name as any surface shows it: natural persons masked (`张**`), others in full."""
+    return mask_person_name(subject.name) if subject.is_person else subject.name
+
+
+def masked_id(subject: Subject) -> str:
+    """A person's ID number masked (first 6, last 4); "" for organisations."""
+    return subject.citizen_id_masked if subject.is_person else ""
+
+
+def summary(subject: Subject) -> dict[str, Any]:
+    """What the back office may show of a subject, as plain data: persons masked throughout."""
+
+    def shown_name(name: str) -> str:
+        return mask_person_name(name) if subject.is_person else name
+
+    identifiers = SubjectIdentifier.objects.filter(subject=subject).order_by("first_seen_at", "pk")
+    names = SubjectName.objects.filter(subject=subject).order_by("valid_from", "pk")
+    return {
+        "public_id": subject.public_id,
+        "kind": subject.kind,
+        "name": display_name(subject),
+        "status": subject.status,
+        "district": subject.district.code if subject.district else None,
+        "uscc": subject.uscc,
+        "citizen_id": masked_id(subject),
+        "identifiers": [
+            {"scheme": i.scheme, "value": i.shown_value, "source": i.source} for i in identifiers
+        ],
+        "names": [
+            {
+                "name": shown_name(n.name),
+                "valid_from": n.valid_from.isoformat(),
+                "valid_to": n.valid_to.isoformat() if n.valid_to else None,
+            }
+            for n in names
+        ],
+    }
