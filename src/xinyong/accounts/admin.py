@@ -48,6 +48,7 @@ from xinyong.accounts.services import (
 )
 from xinyong.accounts.services.tokens import MAX_EXPIRY_DAYS
 from xinyong.core.identifiers import IdKind, check
+from xinyong.core.models import AuditEntry
 from xinyong.core.permissions import CHANGE, VIEW, Viewer, can, restrict
 
 _ISSUED_ATTR = "_xinyong_issued_token_secret"
@@ -397,3 +398,22 @@ class ApiTokenAdmin(RestrictedAdmin):
             ngettext("已吊销 %(n)d 个令牌", "已吊销 %(n)d 个令牌", revoked) % {"n": revoked},
             messages.SUCCESS,
         )
+
+
+# -- audit log -------------------------------------------------------------------------------
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(RestrictedAdmin):
+    """The audit log for auditors: rows as the restriction rule allows, never editable."""
+
+    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id", "purpose"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_label", "request_id", "job_id"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -22,10 +22,9 @@ class AllowlistError(ValueError):
     """The code or the reason is not acceptable; nothing was written."""
 
 
-def admit(code: str, reason: str) -> IrregularCode:
-    """Admit `code` (a USCC, organisation code or registration number) that fails its check."""
+def validate(code: str, reason: str) -> str:
+    """Return the normalised code if it may be admitted; raise AllowlistError otherwise."""
     normalised = normalise(code)
-    reason = reason.strip()
     kind = _ADMISSIBLE_LENGTHS.get(len(normalised))
     if kind is None:
         raise AllowlistError(_("只能加入18位统一社会信用代码、9位组织机构代码或15位注册号"))
@@ -33,10 +32,17 @@ def admit(code: str, reason: str) -> IrregularCode:
         raise AllowlistError(_("该代码符合公民身份号码规则，不能以明文加入白名单"))
     if check(normalised, kind, allowlist=frozenset()).valid:
         raise AllowlistError(_("该代码本身校验通过，无需加入白名单"))
-    if not reason:
+    if not reason.strip():
         raise AllowlistError(_("请说明加入白名单的理由"))
     if IrregularCode.objects.filter(code=normalised).exists():
         raise AllowlistError(_("该代码已在白名单中"))
+    return normalised
+
+
+def admit(code: str, reason: str) -> IrregularCode:
+    """Admit `code` (a USCC, organisation code or registration number) that fails its check."""
+    normalised = validate(code, reason)
+    reason = reason.strip()
     with transaction.atomic():
         entry = IrregularCode.objects.create(
             code=normalised, reason=reason[:200], admitted_by=current_actor().label
