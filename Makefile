@@ -20,8 +20,8 @@ test: $(BIN)/.installed
 	$(MAKE) lint typecheck pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy

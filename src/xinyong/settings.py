@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "xinyong.catalog",
     "xinyong.subjects",
     "xinyong.portal",
+    "xinyong.synth",
+    "xinyong.demo",
 ]
 
 MIDDLEWARE = [

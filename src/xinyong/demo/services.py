@@ -1,0 +1,149 @@
+"""Preparing the demo: policy, synthetic subjects and one account per role.
+
+Everything here is idempotent so `make demo` can run again on the same `var/` and reuse
+what it made. Demo passwords are random, kept in `var/demo-accounts.json` (mode 0600) and
+printed at start, because a demo whose passwords are in the source is a demo that leaks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from xinyong.accounts.models import Organisation, OrganisationKind, Role, User
+from xinyong.accounts.services import create_staff_user, set_password
+from xinyong.catalog.services import LoadReport, default_policy_dir, load_policy
+from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects.services import LinkRequest, SubjectIdentifiers, link_many
+from xinyong.synth.generate import SUBJECTS_FILE, generate
+
+DEMO_SUBJECTS = 400
+DEMO_SEED = 2026
+LINK_BATCH = 500
+
+# Synthetic subject kinds → the platform's subject kinds.
+_KINDS = {
+    "enterprise": SubjectKind.LEGAL_PERSON,
+    "cooperative": SubjectKind.LEGAL_PERSON,
+    "social": SubjectKind.LEGAL_PERSON,
+    "institution": SubjectKind.LEGAL_PERSON,
+    "rural": SubjectKind.LEGAL_PERSON,
+    "other": SubjectKind.OTHER_ORG,
+    "individual": SubjectKind.INDIVIDUAL_BUSINESS,
+    "person": SubjectKind.NATURAL_PERSON,
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    organisation: str
+    roles: tuple[str, ...]
+
+
+# One account per role, each in the kind of organisation (and sector) that holds that role
+# in practice: market regulation submits and reviews records, a district checks subjects.
+_ACCOUNTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("demo_admin", OrganisationKind.CREDIT_OFFICE, "", (Role.ADMIN,)),
+    ("demo_operator", OrganisationKind.CREDIT_OFFICE, "", (Role.OPERATOR,)),
+    ("demo_auditor", OrganisationKind.CREDIT_OFFICE, "", (Role.AUDITOR,)),
+    ("demo_submitter", OrganisationKind.DEPARTMENT, "market_regulation", (Role.SUBMITTER,)),
+    ("demo_reviewer", OrganisationKind.DEPARTMENT, "market_regulation", (Role.REVIEWER,)),
+    ("demo_checker", OrganisationKind.DISTRICT, "", (Role.CHECKER,)),
+)
+
+
+def demo_dir() -> Path:
+    path: Path = settings.XINYONG_VAR_DIR / "demo"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def load_tianjin_policy() -> LoadReport:
+    """Load (or confirm unchanged) the packaged Tianjin policy."""
+    return load_policy(default_policy_dir())
+
+
+def ensure_subjects(count: int = DEMO_SUBJECTS) -> int:
+    """Generate the synthetic files once and link their subjects; return how many were made."""
+    if Subject.objects.exists():
+        return 0
+    out = demo_dir() / "synth"
+    generate(out, count, seed=DEMO_SEED)
+    requests = []
+    with (out / SUBJECTS_FILE).open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            requests.append(
+                LinkRequest(
+                    identifiers=SubjectIdentifiers(
+                        uscc=row.get("uscc"),
+                        org_code=row.get("org_code"),
+                        business_reg=row.get("business_reg"),
+                        tax_reg=row.get("tax_reg"),
+                        institution_cert=row.get("institution_cert"),
+                        social_org_cert=row.get("social_org_cert"),
+                        citizen_id=row.get("person_id"),
+                    ),
+                    name=row["name"],
+                    source="demo:synth",
+                    kind=_KINDS.get(row["kind"]),
+                    district_code=row.get("district"),
+                )
+            )
+    created = 0
+    for start in range(0, len(requests), LINK_BATCH):
+        results = link_many(requests[start : start + LINK_BATCH])
+        created += sum(1 for result in results if result.created)
+    return created
+
+
+def _credentials_file() -> Path:
+    return Path(settings.XINYONG_VAR_DIR) / "demo-accounts.json"
+
+
+def _kept_passwords() -> dict[str, str]:
+    path = _credentials_file()
+    if not path.exists():
+        return {}
+    kept: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return kept
+
+
+def _keep_passwords(passwords: dict[str, str]) -> None:
+    path = _credentials_file()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(passwords, handle, indent=2)
+
+
+def ensure_accounts() -> list[DemoAccount]:
+    """One staff account per role; existing ones are reused with their kept password."""
+    passwords = _kept_passwords()
+    accounts = []
+    for username, kind, sector, roles in _ACCOUNTS:
+        candidates = Organisation.objects.filter(kind=kind, is_active=True).order_by("pk")
+        organisation = candidates.filter(sector=sector).first() if sector else None
+        organisation = organisation or candidates[0]
+        user = User.objects.filter(username=username).first()
+        if user is None or username not in passwords:
+            passwords[username] = secrets.token_urlsafe(12)
+            if user is None:
+                create_staff_user(
+                    organisation=organisation,
+                    username=username,
+                    roles=roles,
+                    password=passwords[username],
+                    is_staff=True,
+                )
+            else:
+                set_password(user, passwords[username])
+        accounts.append(DemoAccount(username, passwords[username], organisation.name, tuple(roles)))
+    _keep_passwords(passwords)
+    return accounts

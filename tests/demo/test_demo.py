@@ -1,0 +1,46 @@
+"""`xinyong demo --prepare-only`: data, accounts per role, and a second run that reuses them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from xinyong.accounts.models import Role, User
+from xinyong.catalog.models import CatalogItem
+from xinyong.core import audit
+from xinyong.subjects.models import Subject
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def var_dir(tmp_path: Path, settings: SettingsWrapper) -> Path:
+    settings.XINYONG_VAR_DIR = tmp_path
+    return tmp_path
+
+
+def test_prepare_twice_reuses_everything(var_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo", "--prepare-only")
+    first = capsys.readouterr().out
+    assert CatalogItem.objects.filter(code="XZCF").exists()
+    subjects = Subject.objects.count()
+    assert subjects == 400
+    users = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
+    assert {r for u in users.values() for r in u.role_codes()} == set(Role.values)
+    passwords = json.loads((var_dir / "demo-accounts.json").read_text())
+    assert (var_dir / "demo-accounts.json").stat().st_mode & 0o077 == 0
+    for username, password in passwords.items():
+        assert password in first
+        assert Client().login(username=username, password=password)
+
+    call_command("demo", "--prepare-only")
+    second = capsys.readouterr().out
+    assert "subjects: 0 created" in second and "new 0, changed 0" in second
+    assert Subject.objects.count() == subjects
+    assert json.loads((var_dir / "demo-accounts.json").read_text()) == passwords
+    assert audit.verify()[1] is None
