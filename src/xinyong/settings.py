@@ -141,6 +141,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_ids": {"()": "xinyong.core.privacy.MaskPersonalIdentifiers"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_ids"],
+        }
+    },
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
 }

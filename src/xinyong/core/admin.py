@@ -18,7 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from xinyong.core import allowlist, calendar
-from xinyong.core.models import CalendarDay, CalendarYear, District, IrregularCode
+from xinyong.core.models import AuditHead, CalendarDay, CalendarYear, District, IrregularCode
 
 MAX_CALENDAR_FILE_BYTES = 256 * 1024
 
@@ -34,6 +34,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditHead)
+class AuditHeadAdmin(ReadOnlyAdmin):
+    """The audit chain's tip: what `xinyong audit verify` compares the chain against."""
+
+    list_display = ["seq", "entry_hash"]
 
 
 @admin.register(District)
