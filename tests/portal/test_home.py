@@ -39,8 +39,10 @@ def test_home_without_policy_says_so(db: None, client: Client) -> None:
 
 def test_english_is_available(policy: None, client: Client) -> None:
     response = client.get("/en/")
+    page = response.content.decode()
     assert response.status_code == 200
-    assert 'lang="en"' in response.content.decode()
+    assert 'lang="en"' in page and "Public Credit Information Sharing Platform" in page
+    assert "Credit information catalogue" in page and "公共信用信息共享平台" not in page
 
 
 @pytest.mark.browser
@@ -54,4 +56,5 @@ def test_home_in_a_browser_and_switch_to_english(live_server: LiveServer, page: 
     page.get_by_role("button", name="English").click()
     page.wait_for_url(live_server.url + "/en/")
     assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Public Credit Information Sharing Platform"
     screenshot(page, "home-en")
