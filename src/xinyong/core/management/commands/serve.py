@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
@@ -19,7 +20,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # e.g. control_socket exists from gunicorn 27 on
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         from xinyong.wsgi import application
@@ -48,5 +50,7 @@ class Command(BaseCommand):
                 "timeout": 120,
                 "graceful_timeout": 20,
                 "proc_name": "xinyong",
+                # Keep the control socket with the instance's data, not in $HOME.
+                "control_socket": str(settings.XINYONG_VAR_DIR / "gunicorn.ctl"),
             }
         ).run()
