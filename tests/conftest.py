@@ -25,6 +25,17 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = Path(os.environ.get("XINYONG_SCREENSHOTS", "var/screenshots"))
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default() -> Iterator[None]:
+    """Each test starts in the site's default language: a request to /en/ in one test
+    activates English for the thread, which must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless; `make test` installs it when missing."""
