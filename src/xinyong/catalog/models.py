@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinyong.core.models.audit import AppendOnlyError
+
 
 class Disclosure(models.TextChoices):
     PUBLIC = "public", _("社会公开")
@@ -42,10 +44,6 @@ class VersionKind(models.TextChoices):
     RULE_SET = "rule_set", _("公示规则")
     DEADLINE = "deadline", _("办理时限")
     SETTING = "setting", _("政策设置")
-
-
-class AppendOnlyError(RuntimeError):
-    """Raised on any attempt to change or delete a policy version through the ORM."""
 
 
 class PolicyLoad(models.Model):

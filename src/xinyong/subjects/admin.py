@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from xinyong.core.admin import ReadOnlyAdmin
 from xinyong.core.privacy import mask_person_name
 from xinyong.subjects.models import Subject, SubjectIdentifier, SubjectName
 from xinyong.subjects.services import display_name, masked_id
@@ -55,7 +56,7 @@ class SubjectNameInline(_ReadOnlyInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SubjectAdmin(ReadOnlyAdmin):
     list_display = (
         "public_id",
         "shown_name",
@@ -91,12 +92,3 @@ class SubjectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=_("公民身份号码"))
     def shown_id(self, obj: Subject) -> str:
         return masked_id(obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from django.utils.functional import Promise
+from xinyong.core.errors import ReasonedError
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,5 @@ class PolicyError(ValueError):
         super().__init__("\n".join(str(issue) for issue in self.issues))
 
 
-class PolicyLookupError(LookupError):
-    """No policy answers the question asked (unknown item, no rule set for a date …).
-
-    `reason` is stable for programs; `message` is for people, in the active language.
-    """
-
-    def __init__(self, reason: str, message: str | Promise) -> None:
-        super().__init__(str(message))
-        self.reason = reason
-        self.message = str(message)
-
-    def __str__(self) -> str:
-        return f"{self.message} [{self.reason}]"
+class PolicyLookupError(ReasonedError, LookupError):
+    """No policy answers the question asked (unknown item, no rule set for a date …)."""

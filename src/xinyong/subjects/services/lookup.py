@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from xinyong.core import audit
 from xinyong.core.crypto import decrypt
+from xinyong.core.errors import ReasonedError
 from xinyong.core.identifiers import IdKind, check, normalise
 from xinyong.core.privacy import mask_person_name
 from xinyong.subjects.models import (
@@ -27,13 +28,8 @@ from xinyong.subjects.services.parsing import (
 )
 
 
-class SubjectError(ValueError):
+class SubjectError(ReasonedError, ValueError):
     """A refused request about a subject: a stable reason code and a Chinese message."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 def _candidate_keys(code: str) -> list[tuple[str, str]]:
