@@ -28,10 +28,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves its own Swagger UI files for /api/docs (no CDN: offline by design)
     "xinyong.core",
     "xinyong.accounts",
     "xinyong.catalog",
     "xinyong.subjects",
+    "xinyong.records",
+    "xinyong.api",
+    "xinyong.office",
     "xinyong.portal",
     "xinyong.synth",
     "xinyong.demo",
@@ -53,6 +57,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "xinyong.urls"
 WSGI_APPLICATION = "xinyong.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "office:login"
 
 TEMPLATES = [
     {

@@ -4,11 +4,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from xinyong.api.api import api
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("office/", include("xinyong.office.urls")),
     path("", include("xinyong.portal.urls")),
     prefix_default_language=False,
 )

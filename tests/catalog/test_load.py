@@ -10,7 +10,6 @@ import pytest
 from tests.catalog.conftest import Editor, table_counts
 from xinyong.accounts.models import Organisation, OrganisationKind
 from xinyong.catalog.models import (
-    AppendOnlyError,
     CatalogItem,
     PolicyLoad,
     PolicyVersion,
@@ -21,6 +20,7 @@ from xinyong.core import audit
 from xinyong.core.context import Actor, acting_as
 from xinyong.core.identifiers import IdKind, check, make_uscc
 from xinyong.core.models import AuditEntry, District
+from xinyong.core.models.audit import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,1 @@
+"""The REST API (django-ninja): version 1 under /api/v1/, OpenAPI at /api/openapi.json."""

@@ -1,0 +1,38 @@
+"""The NinjaAPI instance: version 1 routes under /api/v1/, OpenAPI at /api/openapi.json.
+
+Mount it outside the language prefixes (`path("api/", api.urls)`): the API's paths do not
+change with the language, only its messages do (Accept-Language, Chinese by default).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from xinyong.api import problems
+from xinyong.api.auth import TokenAuth
+from xinyong.api.submissions import router as submissions_router
+
+api = NinjaAPI(
+    title="xinyong 公共信用信息平台接口",
+    version="1",
+    description=(
+        "部门报送信用记录、查询报送结果的接口。以机构的 API 令牌认证："
+        "`Authorization: Bearer xy_…`；每个接口注明所需的权限范围。"
+        "所有错误以 application/problem+json 返回，含稳定的 code 和中文 message。"
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=TokenAuth(),
+)
+api.add_exception_handler(problems.ApiProblem, problems.on_problem)  # type: ignore[arg-type]
+api.add_exception_handler(ValidationError, problems.on_validation_error)  # type: ignore[arg-type]
+api.add_exception_handler(
+    AuthenticationError,
+    problems.on_authentication_error,  # type: ignore[arg-type]
+)
+api.add_exception_handler(HttpError, problems.on_http_error)  # type: ignore[arg-type]
+api.add_exception_handler(Http404, problems.not_found)  # type: ignore[arg-type]
+api.add_router("/v1/", submissions_router)

@@ -1,0 +1,1 @@
+"""The ingestion pipeline: read → map columns → clean and validate → link → version → events."""

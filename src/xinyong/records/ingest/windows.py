@@ -1,0 +1,140 @@
+"""The facts a record derives from its content and the policy: severity, publication window,
+earliest repair date, and timeliness (working days from decision to receipt).
+
+One `Deriver` per run takes a snapshot of the publication policy and of the working-day
+calendar, so thousands of rows cost no query; the timeliness deadline is looked up once per
+effective-dated rule, not per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from xinyong.catalog.schema import Item
+from xinyong.catalog.services import (
+    DeadlineRule,
+    PolicyLookupError,
+    PublicationRules,
+    deadline_for,
+)
+from xinyong.core.calendar import WorkingCalendar
+from xinyong.records.ingest.types import RowError, Value
+
+LONG_TERM = date(2099, 12, 31)
+"""`有效期至 2099-12-31` means long-term (RULES.md): no end of publication by that date."""
+
+TIMELINESS_DEADLINES = {"XZXK": "double_publicity", "XZCF": "double_publicity"}
+"""Catalogue item → the deadline (publication.yaml `deadlines`) its records are measured
+against. 双公示 (licences and penalties) must be published within 7 working days; the
+other items have no receipt deadline in the policy yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """What a record's version implies (stored on `Record`)."""
+
+    decision_date: date
+    severity: str
+    published: bool
+    publication_ends: date | None
+    repair_from: date | None
+    timeliness_days: int
+    timeliness_provisional: bool
+    late: bool
+
+
+class DerivationError(Exception):
+    """The policy has no answer for this row: the row is rejected with `error`."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class Deriver:
+    """Computes `Derived` for the rows of one submission."""
+
+    def __init__(
+        self,
+        item: Item,
+        *,
+        sector: str | None,
+        received: date,
+        rules: PublicationRules,
+        calendar: WorkingCalendar,
+    ) -> None:
+        self.item = item
+        self.sector = sector or None
+        self.received = received
+        self.rules = rules
+        self.calendar = calendar
+        self.deadline_key = TIMELINESS_DEADLINES.get(item.code)
+        self._deadlines: list[DeadlineRule] = []
+        self._no_deadline: set[date] = set()
+
+    def _deadline(self, decided: date) -> int | None:
+        """Working days allowed for a decision of `decided` (None: no deadline applies)."""
+        if self.deadline_key is None or decided in self._no_deadline:
+            return None
+        for rule in self._deadlines:
+            if rule.effective_from <= decided and (
+                rule.effective_to is None or decided <= rule.effective_to
+            ):
+                return rule.working_days
+        try:
+            rule = deadline_for(self.deadline_key, decided)
+        except PolicyLookupError:
+            self._no_deadline.add(decided)
+            return None
+        self._deadlines.append(rule)
+        return rule.working_days
+
+    def _severity(self, values: Mapping[str, Value]) -> str | None:
+        rules = self.item.severity
+        if self.item.publication.mode != "severity":
+            return None
+        if rules is None:  # severity-published items without a type field: one class
+            return self.item.publication.severities[0]
+        raw = values.get(rules.type_field)
+        types = raw if isinstance(raw, list) else ([str(raw)] if raw else [])
+        declared = values.get(rules.declared_field) if rules.declared_field else None
+        return self.rules.severity_of(self.item.code, types, str(declared) if declared else None)
+
+    def derive(self, values: Mapping[str, Value], first_received: date) -> Derived:
+        """The record's derived facts; DerivationError when the policy cannot answer.
+
+        Timeliness is measured to `first_received`, the day the record first arrived: a
+        correction sent later does not make a prompt record late."""
+        field = self.item.decision_date_field
+        decided = values.get(field)
+        if not isinstance(decided, date):
+            raise DerivationError(RowError(field, "row.decision_date", _("缺少决定日期")))
+        try:
+            severity = self._severity(values)
+            rule = self.rules.rule_for(
+                self.item.code, severity, decided, sector=self.sector, as_of=self.received
+            )
+        except PolicyLookupError as exc:
+            key = self.item.severity.type_field if self.item.severity else field
+            raise DerivationError(RowError(key, exc.reason, exc.message)) from exc
+        ends = rule.ends_on(decided)
+        if rule.until_field:
+            until = values.get(rule.until_field)
+            if isinstance(until, date) and until < LONG_TERM:
+                ends = until if ends is None else min(ends, until)
+        days, provisional = self.calendar.working_days_between_provisional(decided, first_received)
+        allowed = self._deadline(decided)
+        return Derived(
+            decision_date=decided,
+            severity=severity or "",
+            published=rule.published,
+            publication_ends=ends,
+            repair_from=rule.repair_from(decided),
+            timeliness_days=days,
+            timeliness_provisional=provisional,
+            late=allowed is not None and days > allowed,
+        )
