@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ def assert_matches_manifest(submission: Submission, described: dict[str, Any]) -
         ("xzcf_v2.xls", "XZCF"),
         ("xzcf_v2.jsonl", "XZCF"),
         ("xzxk_v2.csv", "XZXK"),  # UTF-8 with BOM
+        ("xzcf_v1.csv", "XZCF"),  # the older template: 代码_2/代码_3 the other way round
+        ("xzcf_v1.xls", "XZCF"),
     ],
 )
 def test_a_file_loads_with_the_counts_its_manifest_implies_and_again_changes_nothing(
@@ -123,25 +126,17 @@ def test_api_records_load_like_the_file(
 def test_a_changed_row_in_a_file_makes_a_new_version(
     department: Organisation, dataset: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    out, _manifest = dataset
+    out, manifest = dataset
     preload_subjects(out)
     first = load(department, out / "xzcf_v2.csv", "XZCF")
-    text = (out / "xzcf_v2.csv").read_text(encoding="gb18030")
-    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
-    header = lines[0].split(",")
-    facts = header.index("违法事实")
-    row = next(
-        i
-        for i, line in enumerate(lines[1:], 1)
-        if line
-        and line.count(",") == len(header) - 1
-        and i not in {b["row"] for b in entry(_manifest, "xzcf_v2.csv")["bad_rows"]}
-    )
-    cells = lines[row].split(",")
-    cells[facts] = cells[facts] + "（更正）"
-    lines[row] = ",".join(cells)
+    with (out / "xzcf_v2.csv").open(encoding="gb18030", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    bad = {b["row"] for b in entry(manifest, "xzcf_v2.csv")["bad_rows"]}
+    row = next(n for n in range(1, len(rows) + 1) if n not in bad)
+    rows[row - 1][header.index("违法事实")] += "（更正）"
     changed = tmp_path / "xzcf_v2_corrected.csv"
-    changed.write_bytes(("\r\n" if "\r\n" in text else "\n").join(lines).encode("gb18030"))
+    with changed.open("w", encoding="gb18030", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
     second = load(department, changed, "XZCF")
     assert (second.new_versions, second.unchanged) == (1, first.accepted - 1)
     version = RecordVersion.objects.get(submission=second)

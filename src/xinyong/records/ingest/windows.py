@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from xinyong.catalog.schema import Item
 from xinyong.catalog.services import (
+    AppliedRule,
     DeadlineRule,
     PolicyLookupError,
     PublicationRules,
@@ -75,6 +76,10 @@ class Deriver:
         self.deadline_key = TIMELINESS_DEADLINES.get(item.code)
         self._deadlines: list[DeadlineRule] = []
         self._no_deadline: set[date] = set()
+        # A file holds a few type combinations and a few hundred decision dates: each answer
+        # of the policy is computed once (errors are not cached: they reject their row).
+        self._severities: dict[tuple[tuple[str, ...], str | None], str | None] = {}
+        self._rules: dict[tuple[str | None, date], AppliedRule] = {}
 
     def _deadline(self, decided: date) -> int | None:
         """Working days allowed for a decision of `decided` (None: no deadline applies)."""
@@ -100,9 +105,23 @@ class Deriver:
         if rules is None:  # severity-published items without a type field: one class
             return self.item.publication.severities[0]
         raw = values.get(rules.type_field)
-        types = raw if isinstance(raw, list) else ([str(raw)] if raw else [])
-        declared = values.get(rules.declared_field) if rules.declared_field else None
-        return self.rules.severity_of(self.item.code, types, str(declared) if declared else None)
+        types = tuple(raw) if isinstance(raw, list) else ((str(raw),) if raw else ())
+        value = values.get(rules.declared_field) if rules.declared_field else None
+        declared = str(value) if value else None
+        cached = self._severities.get((types, declared), "")
+        if cached == "":
+            cached = self.rules.severity_of(self.item.code, types, declared)
+            self._severities[(types, declared)] = cached
+        return cached
+
+    def _rule(self, severity: str | None, decided: date) -> AppliedRule:
+        rule = self._rules.get((severity, decided))
+        if rule is None:
+            rule = self.rules.rule_for(
+                self.item.code, severity, decided, sector=self.sector, as_of=self.received
+            )
+            self._rules[(severity, decided)] = rule
+        return rule
 
     def derive(self, values: Mapping[str, Value], first_received: date) -> Derived:
         """The record's derived facts; DerivationError when the policy cannot answer.
@@ -115,9 +134,7 @@ class Deriver:
             raise DerivationError(RowError(field, "row.decision_date", _("缺少决定日期")))
         try:
             severity = self._severity(values)
-            rule = self.rules.rule_for(
-                self.item.code, severity, decided, sector=self.sector, as_of=self.received
-            )
+            rule = self._rule(severity, decided)
         except PolicyLookupError as exc:
             key = self.item.severity.type_field if self.item.severity else field
             raise DerivationError(RowError(key, exc.reason, exc.message)) from exc
