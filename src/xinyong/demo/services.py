@@ -18,25 +18,14 @@ from django.conf import settings
 from xinyong.accounts.models import Organisation, OrganisationKind, Role, User
 from xinyong.accounts.services import create_staff_user, set_password
 from xinyong.catalog.services import LoadReport, default_policy_dir, load_policy
-from xinyong.subjects.models import Subject, SubjectKind
-from xinyong.subjects.services import LinkRequest, SubjectIdentifiers, link_many
+from xinyong.subjects.models import Subject
+from xinyong.subjects.services import LinkRequest, link_many
 from xinyong.synth.generate import SUBJECTS_FILE, generate
+from xinyong.synth.register import subject_identifiers, subject_kind
 
 DEMO_SUBJECTS = 400
 DEMO_SEED = 2026
 LINK_BATCH = 500
-
-# Synthetic subject kinds → the platform's subject kinds.
-_KINDS = {
-    "enterprise": SubjectKind.LEGAL_PERSON,
-    "cooperative": SubjectKind.LEGAL_PERSON,
-    "social": SubjectKind.LEGAL_PERSON,
-    "institution": SubjectKind.LEGAL_PERSON,
-    "rural": SubjectKind.LEGAL_PERSON,
-    "other": SubjectKind.OTHER_ORG,
-    "individual": SubjectKind.INDIVIDUAL_BUSINESS,
-    "person": SubjectKind.NATURAL_PERSON,
-}
 
 
 @dataclass(frozen=True)
@@ -82,18 +71,10 @@ def ensure_subjects(count: int = DEMO_SUBJECTS) -> int:
             row = json.loads(line)
             requests.append(
                 LinkRequest(
-                    identifiers=SubjectIdentifiers(
-                        uscc=row.get("uscc"),
-                        org_code=row.get("org_code"),
-                        business_reg=row.get("business_reg"),
-                        tax_reg=row.get("tax_reg"),
-                        institution_cert=row.get("institution_cert"),
-                        social_org_cert=row.get("social_org_cert"),
-                        citizen_id=row.get("person_id"),
-                    ),
+                    identifiers=subject_identifiers(row),
                     name=row["name"],
                     source="demo:synth",
-                    kind=_KINDS.get(row["kind"]),
+                    kind=subject_kind(row["kind"]),
                     district_code=row.get("district"),
                 )
             )

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from xinyong.subjects.models import SubjectKind
-from xinyong.subjects.services import LinkRequest, SubjectIdentifiers, link_many
+from xinyong.subjects.services import LinkRequest, link_many
 from xinyong.synth import Options, generate
+from xinyong.synth.register import subject_identifiers, subject_kind
 
 SUBJECTS = 300
 SEED = 7
@@ -26,17 +26,6 @@ EXPECTED_CODES = {
     "validity_end_before_start": lambda code: code == "date.order",
 }
 """The synthetic reason for a bad row → what the pipeline's reason code must satisfy."""
-
-_KINDS = {
-    "enterprise": SubjectKind.LEGAL_PERSON,
-    "cooperative": SubjectKind.LEGAL_PERSON,
-    "social": SubjectKind.LEGAL_PERSON,
-    "institution": SubjectKind.LEGAL_PERSON,
-    "rural": SubjectKind.LEGAL_PERSON,
-    "other": SubjectKind.OTHER_ORG,
-    "individual": SubjectKind.INDIVIDUAL_BUSINESS,
-    "person": SubjectKind.NATURAL_PERSON,
-}
 
 
 def make_dataset(out: Path) -> dict[str, Any]:
@@ -53,17 +42,10 @@ def preload_subjects(out: Path) -> None:
     requests = []
     for line in (out / "subjects.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        identifiers = SubjectIdentifiers(
-            uscc=row.get("uscc"),
-            org_code=row.get("org_code"),
-            business_reg=row.get("business_reg"),
-            tax_reg=row.get("tax_reg"),
-            institution_cert=row.get("institution_cert"),
-            social_org_cert=row.get("social_org_cert"),
-            citizen_id=row.get("person_id"),
-        )
         requests.append(
-            LinkRequest(identifiers, row["name"], "test:register", _KINDS.get(row["kind"]))
+            LinkRequest(
+                subject_identifiers(row), row["name"], "test:register", subject_kind(row["kind"])
+            )
         )
     for start in range(0, len(requests), 500):
         link_many(requests[start : start + 500])

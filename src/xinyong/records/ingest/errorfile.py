@@ -38,6 +38,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from xinyong.records.ingest.readers import open_table
+from xinyong.records.ingest.tables import cell_text
 from xinyong.records.ingest.types import Cell, RowError, SourceRow
 
 ROW_NO = "行号"
@@ -86,17 +87,13 @@ def output_encoding(encoding: str) -> str:
 
 
 def _as_text(value: Cell) -> str:
-    if value is None:
-        return ""
+    """A cell as a CSV error file spells it: as a header cell is read, but a boolean as a
+    spreadsheet shows it and a time of day after a space."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return cell_text(value)
 
 
 def _json_value(value: Cell) -> Any:

@@ -5,15 +5,21 @@ named one gets the synthetic name `列N` (its column number), so a column of val
 blank header is kept rather than lost. Data rows are padded with None to the header's width;
 a row with a non-empty cell past the last header column is refused with its row number (in
 a CSV it almost always means an unquoted delimiter shifted the row's values).
+
+A workbook (`WorkbookTable`: XLSX, XLS) reads every sheet whose header equals the first
+non-empty sheet's, in workbook order, its rows numbered on from the previous sheet's last row
+(as synth's manifest.json numbers them); sheets with another header are left out and named
+in `skipped_sheets`.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from types import TracebackType
+from typing import Generic, Protocol, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -162,6 +168,15 @@ class BaseTable(ABC):
     def _rows(self) -> Generator[SourceRow, None, None]:
         """The data rows, read afresh from the start."""
 
+    def _require_rows(self) -> None:
+        """Refuse a file that has a header but no data row."""
+        first = self._rows()
+        try:
+            if next(first, None) is None:
+                raise no_rows()
+        finally:
+            first.close()
+
     def close(self) -> None:
         """Stop the row streams still open (readers that hold a file open extend this)."""
         for stream in self._streams:
@@ -178,3 +193,97 @@ class BaseTable(ABC):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+RawRow = tuple[int, list[Cell]]
+"""A workbook row as read: (its row number in the sheet, its cells from column A)."""
+
+
+class Sheet(Protocol):
+    """A reader's sheet: its name is what rows and `skipped_sheets` report."""
+
+    @property
+    def name(self) -> str: ...
+
+
+SheetT = TypeVar("SheetT", bound=Sheet)
+
+
+class WorkbookTable(BaseTable, Generic[SheetT]):
+    """A workbook's sheets as one table (see the module docstring); a reader supplies how a
+    sheet's rows are read and how many it declares."""
+
+    _sheets: list[tuple[SheetT, int]]
+    """The sheets read, each with its header's row number."""
+
+    @abstractmethod
+    def _sheet_rows(self, sheet: SheetT) -> Generator[RawRow, None, None]:
+        """Every row of the sheet, from its first, afresh."""
+
+    @abstractmethod
+    def _last_row(self, sheet: SheetT) -> int | None:
+        """The sheet's last row number as the file declares it (None when it does not)."""
+
+    def _check_row(self, cells: Sequence[Cell], row_no: int, sheet: str, sheet_row: int) -> None:
+        """Refuse a data row (before it is fitted to the header); readers that check cells
+        as they parse them need nothing more."""
+
+    def _open_sheets(self, sheets: Iterable[SheetT], format: str, limits: Limits) -> None:
+        """Choose the sheets to read and set the table up from them; refuse a workbook with no
+        header or no data row."""
+        headers: tuple[str, ...] | None = None
+        self._sheets = []
+        skipped: list[str] = []
+        estimate: int | None = 0
+        for sheet in sheets:
+            found = self._header(sheet, limits)
+            if found is None:
+                continue
+            if headers is None:
+                headers = found[0]
+            if found[0] != headers:
+                skipped.append(sheet.name)
+                continue
+            self._sheets.append((sheet, found[1]))
+            last = self._last_row(sheet)
+            estimate = None if last is None or estimate is None else estimate + last - found[1]
+        if headers is None:
+            raise no_header()
+        super().__init__(
+            format=format,
+            encoding="",
+            headers=headers,
+            estimated_rows=estimate,
+            skipped_sheets=tuple(skipped),
+        )
+        self._require_rows()
+
+    def _header(self, sheet: SheetT, limits: Limits) -> tuple[tuple[str, ...], int] | None:
+        """The sheet's header (its first non-blank row) and that row's number."""
+        stream = self._sheet_rows(sheet)
+        try:
+            for number, cells in stream:
+                headers = clean_header(cells, limits)
+                if headers is not None:
+                    return headers, number
+        finally:
+            stream.close()
+        return None
+
+    def _rows(self) -> Generator[SourceRow, None, None]:
+        width = len(self.headers)
+        offset = 0
+        for sheet, header_row in self._sheets:
+            name = sheet.name
+            last = offset
+            stream = self._sheet_rows(sheet)
+            try:
+                for number, cells in stream:
+                    if number <= header_row or is_blank(cells):
+                        continue
+                    last = offset + number - header_row
+                    self._check_row(cells, last, name, number)
+                    yield SourceRow(last, fit(cells, width, last, name, number), name, number)
+            finally:
+                stream.close()
+            offset = last

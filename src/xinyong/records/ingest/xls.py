@@ -4,12 +4,12 @@ calamine parses a whole XLS file when it opens it, at about eight times the file
 memory, so XLS files are limited in size (`Limits.xls_bytes`; a full 65,535-row sheet of
 双公示 data is about 31 MB) rather than streamed. Date cells come out as dates (datetimes
 with a time of day), numbers as int or float, as in the XLSX reader. Sheets are chosen and
-numbered as in xlsx.py: every sheet with the first sheet's header, rows numbered on.
+numbered as in every workbook (`tables.WorkbookTable`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Sequence
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,17 +18,8 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from xinyong.records.ingest.limits import Limits
-from xinyong.records.ingest.tables import (
-    BaseTable,
-    check_cells,
-    clean_header,
-    corrupt,
-    fit,
-    is_blank,
-    no_header,
-    no_rows,
-)
-from xinyong.records.ingest.types import Cell, FileRejected, SourceRow
+from xinyong.records.ingest.tables import RawRow, WorkbookTable, check_cells, corrupt
+from xinyong.records.ingest.types import Cell, FileRejected
 
 _ENCRYPTED_OLE = "EncryptedPackage".encode("utf-16-le")
 
@@ -61,7 +52,7 @@ def is_encrypted(path: Path) -> bool:
     return False
 
 
-class XlsTable(BaseTable):
+class XlsTable(WorkbookTable[CalamineSheet]):
     """An XLS workbook (see the module docstring)."""
 
     def __init__(self, path: Path, limits: Limits) -> None:
@@ -81,7 +72,12 @@ class XlsTable(BaseTable):
         except Exception:  # calamine's own errors, and Rust panics
             raise corrupt() from None
         try:
-            self._load()
+            sheets = (
+                self._sheet(meta.name)
+                for meta in self._book.sheets_metadata
+                if meta.typ == SheetTypeEnum.WorkSheet
+            )
+            self._open_sheets(sheets, "xls", limits)
         finally:
             # The sheets needed are copied out; the workbook's own copy of every sheet goes.
             self._book.close()
@@ -92,7 +88,7 @@ class XlsTable(BaseTable):
         except Exception:  # calamine's own errors, and Rust panics
             raise corrupt() from None
 
-    def _sheet_rows(self, sheet: CalamineSheet) -> Iterator[tuple[int, list[Cell]]]:
+    def _sheet_rows(self, sheet: CalamineSheet) -> Generator[RawRow, None, None]:
         """(sheet row number, cells from column A) for each row of the sheet's used range."""
         top, left = sheet.start or (0, 0)
         pad: list[Cell] = [None] * left
@@ -102,63 +98,11 @@ class XlsTable(BaseTable):
         except Exception:  # calamine's own errors, and Rust panics
             raise corrupt() from None
 
-    def _load(self) -> None:
-        headers: tuple[str, ...] | None = None
-        self._sheets: list[tuple[CalamineSheet, int]] = []
-        skipped: list[str] = []
-        estimate = 0
-        for meta in self._book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            sheet = self._sheet(meta.name)
-            found = next(
-                (
-                    (names, number)
-                    for number, cells in self._sheet_rows(sheet)
-                    if (names := clean_header(cells, self._limits)) is not None
-                ),
-                None,
-            )
-            if found is None:
-                continue
-            if headers is None:
-                headers = found[0]
-            if found[0] != headers:
-                skipped.append(meta.name)
-                continue
-            self._sheets.append((sheet, found[1]))
-            estimate += (sheet.end or (0, 0))[0] + 1 - found[1]
-        if headers is None:
-            raise no_header()
-        super().__init__(
-            format="xls",
-            encoding="",
-            headers=headers,
-            estimated_rows=estimate,
-            skipped_sheets=tuple(skipped),
-        )
-        first = self._rows()
-        try:
-            if next(first, None) is None:
-                raise no_rows()
-        finally:
-            first.close()
+    def _last_row(self, sheet: CalamineSheet) -> int:
+        return (sheet.end or (0, 0))[0] + 1
 
-    def _rows(self) -> Generator[SourceRow, None, None]:
-        width = len(self.headers)
-        limits = self._limits
-        offset = 0
-        for sheet, header_row in self._sheets:
-            last = offset
-            for number, cells in self._sheet_rows(sheet):
-                if number <= header_row or is_blank(cells):
-                    continue
-                last = offset + number - header_row
-                check_cells(cells, limits, last, sheet.name, number)
-                yield SourceRow(
-                    last, fit(cells, width, last, sheet.name, number), sheet.name, number
-                )
-            offset = last
+    def _check_row(self, cells: Sequence[Cell], row_no: int, sheet: str, sheet_row: int) -> None:
+        check_cells(cells, self._limits, row_no, sheet, sheet_row)
 
     def close(self) -> None:
         super().close()

@@ -7,11 +7,8 @@ limits (total size, inflation ratio, part count). The shared-string table is kep
 up to `Limits.shared_strings_in_memory` strings and read back from a temporary file beyond
 that, so a million-row workbook saved by Excel stays bounded too. A cell whose number format
 is a date comes out as a date (a datetime when it has a time of day), as calamine gives it;
-other numbers as int (when whole) or float; a formula as its cached value.
-
-Every sheet whose header equals the first non-empty sheet's is read, in workbook order, its
-rows numbered on from the previous sheet's last row (as synth's manifest.json numbers them);
-sheets with another header are left out and named in `skipped_sheets`.
+other numbers as int (when whole) or float; a formula as its cached value. Sheets are chosen
+and numbered as in every workbook (`tables.WorkbookTable`).
 """
 
 from __future__ import annotations
@@ -32,18 +29,8 @@ from xml.parsers import expat
 from django.utils.translation import gettext as _
 
 from xinyong.records.ingest.limits import Limits
-from xinyong.records.ingest.tables import (
-    BaseTable,
-    cell_too_long,
-    clean_header,
-    corrupt,
-    fit,
-    is_blank,
-    no_header,
-    no_rows,
-    where,
-)
-from xinyong.records.ingest.types import Cell, FileRejected, SourceRow
+from xinyong.records.ingest.tables import RawRow, WorkbookTable, cell_too_long, corrupt, where
+from xinyong.records.ingest.types import Cell, FileRejected
 
 _CHUNK = 256 * 1024
 _EPOCH_1900 = datetime(1899, 12, 30)
@@ -54,7 +41,6 @@ _BUILTIN_DATES = frozenset({14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 36, 50, 51, 
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _REL_ID = re.compile(r"(?:^|:)id$")
 _ROOT = re.compile(r"<(\w+:)?worksheet\b")
-RawRow = tuple[int, list[Cell]]
 
 
 def _bomb() -> FileRejected:
@@ -466,7 +452,7 @@ def _open_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
     return book
 
 
-class XlsxTable(BaseTable):
+class XlsxTable(WorkbookTable[_Sheet]):
     """An XLSX workbook, streamed (see the module docstring)."""
 
     def __init__(self, path: Path, limits: Limits) -> None:
@@ -502,66 +488,13 @@ class XlsxTable(BaseTable):
                     sheets.append(_Sheet(attrs.get("name", target), target))
         self.date_styles = _date_styles(self.zip, by_kind.get("styles"), limits)
         self.strings = _shared_strings(self.zip, by_kind.get("sharedStrings"), limits)
-        headers: tuple[str, ...] | None = None
-        self._sheets: list[tuple[_Sheet, int]] = []
-        skipped: list[str] = []
-        estimate: int | None = 0
-        for sheet in sheets:
-            found = self._header(sheet)
-            if found is None:
-                continue
-            if headers is None:
-                headers = found[0]
-            if found[0] != headers:
-                skipped.append(sheet.name)
-                continue
-            self._sheets.append((sheet, found[1]))
-            last = sheet.last_row()
-            estimate = None if last is None or estimate is None else estimate + last - found[1]
-        if headers is None:
-            raise no_header()
-        super().__init__(
-            format="xlsx",
-            encoding="",
-            headers=headers,
-            estimated_rows=estimate,
-            skipped_sheets=tuple(skipped),
-        )
-        first = self._rows()
-        try:
-            if next(first, None) is None:
-                raise no_rows()
-        finally:
-            first.close()
+        self._open_sheets(sheets, "xlsx", limits)
 
-    def _header(self, sheet: _Sheet) -> tuple[tuple[str, ...], int] | None:
-        """The sheet's header (its first non-blank row) and that row's number."""
-        stream = sheet.rows(self)
-        try:
-            for number, cells in stream:
-                headers = clean_header(cells, self.limits)
-                if headers is not None:
-                    return headers, number
-        finally:
-            stream.close()
-        return None
+    def _sheet_rows(self, sheet: _Sheet) -> Generator[RawRow, None, None]:
+        return sheet.rows(self)
 
-    def _rows(self) -> Generator[SourceRow, None, None]:
-        width = len(self.headers)
-        offset = 0
-        for sheet, header_row in self._sheets:
-            last = offset
-            stream = sheet.rows(self)
-            try:
-                for number, cells in stream:
-                    if number <= header_row or is_blank(cells):
-                        continue
-                    last = offset + number - header_row
-                    cells_fit = fit(cells, width, last, sheet.name, number)
-                    yield SourceRow(last, cells_fit, sheet.name, number)
-            finally:
-                stream.close()
-            offset = last
+    def _last_row(self, sheet: _Sheet) -> int | None:
+        return sheet.last_row()
 
     def _free(self) -> None:
         self.strings.close()
