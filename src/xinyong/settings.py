@@ -77,7 +77,11 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict[str, Any]:
-    """Database settings; SQLite gets WAL, sane pragmas and immediate transactions."""
+    """Database settings; SQLite gets WAL, sane pragmas and immediate transactions.
+
+    SQLite's page cache (64 MB) and memory map (64 MB) are what a process may keep of the
+    database file: mapped pages count in the process's resident memory, and a bulk load must
+    stay under its memory bound however large the database grows."""
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +95,7 @@ def _database(url: str) -> dict[str, Any]:
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA temp_store=MEMORY;"
                 "PRAGMA cache_size=-65536;"
-                "PRAGMA mmap_size=268435456"
+                "PRAGMA mmap_size=67108864"
             ),
         }
     else:

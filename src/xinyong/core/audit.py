@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from xinyong.core import bulk
 from xinyong.core.context import current_actor
 from xinyong.core.models import AuditEntry, AuditHead
 
@@ -45,29 +46,23 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def _canonical(entry: AuditEntry) -> bytes:
-    fields = [
-        entry.seq,
-        entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        entry.actor_label,
-        entry.actor_user_id,
-        entry.organisation_id,
-        entry.action,
-        entry.object_type,
-        entry.object_id,
-        entry.purpose,
-        entry.request_id,
-        entry.job_id,
-        entry.before,
-        entry.after,
-        entry.prev_hash,
-    ]
+HASHED_FIELDS = (
+    "seq", "at", "actor_label", "actor_user_id", "organisation_id", "action", "object_type",
+    "object_id", "purpose", "request_id", "job_id", "before", "after", "prev_hash",
+)  # fmt: skip
+"""The fields an entry's hash covers, in the order they are hashed."""
+
+
+def _canonical(values: Sequence[Any]) -> bytes:
+    """The hashed form of an entry's `HASHED_FIELDS` values (`at` as an aware datetime)."""
+    fields = list(values)
+    fields[1] = fields[1].astimezone(UTC).isoformat(timespec="microseconds")
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def compute_hash(entry: AuditEntry) -> str:
     """SHA-256 over the entry's fields and its predecessor's hash."""
-    return hashlib.sha256(_canonical(entry)).hexdigest()
+    return hashlib.sha256(_canonical([getattr(entry, f) for f in HASHED_FIELDS])).hexdigest()
 
 
 def _lock_head() -> AuditHead:
@@ -78,41 +73,63 @@ def _lock_head() -> AuditHead:
     return head
 
 
-def record_many(events: Sequence[AuditEvent]) -> list[AuditEntry]:
+def record_many(events: Sequence[AuditEvent]) -> None:
     """Append `events` to the chain in order, as the current actor, in one bulk insert."""
+    _append(events)
+
+
+def _append(events: Sequence[AuditEvent]) -> list[AuditEntry]:
+    """Hash and write `events`; the first entry comes back as a model instance (for
+    `record`). Entries are hashed from plain values and written with `bulk.insert`: a
+    batch of records or subjects appends thousands at once, and model instances would cost
+    more than the rest of the batch's bookkeeping."""
     if not events:
         return []
     actor = current_actor()
     now = timezone.now()
     with transaction.atomic():
         head = _lock_head()
-        entries: list[AuditEntry] = []
+        rows: list[list[Any]] = []
         prev_hash, seq = head.entry_hash, head.seq
         for event in events:
             seq += 1
-            entry = AuditEntry(
-                seq=seq,
-                at=now,
-                actor_label=actor.label[:150],
-                actor_user_id=actor.user_id,
-                organisation_id=event.organisation_id or actor.organisation_id,
-                action=event.action,
-                object_type=event.object_type,
-                object_id=str(event.object_id)[:64],
-                purpose=event.purpose[:200],
-                request_id=actor.request_id,
-                job_id=actor.job_id,
-                before=_plain(event.before),
-                after=_plain(event.after),
-                prev_hash=prev_hash,
-            )
-            entry.entry_hash = compute_hash(entry)
-            prev_hash = entry.entry_hash
-            entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+            values = [
+                seq,
+                now,
+                actor.label[:150],
+                actor.user_id,
+                event.organisation_id or actor.organisation_id,
+                event.action,
+                event.object_type,
+                str(event.object_id)[:64],
+                event.purpose[:200],
+                actor.request_id,
+                actor.job_id,
+                _plain(event.before),
+                _plain(event.after),
+                prev_hash,
+            ]
+            prev_hash = hashlib.sha256(_canonical(values)).hexdigest()
+            rows.append([*values, prev_hash])
+        ids = bulk.allocate_ids(AuditEntry, len(rows))
+        columns = ("id", *HASHED_FIELDS, "entry_hash")
+        stored = [_stored(pk, row) for pk, row in zip(ids, rows, strict=True)]
+        bulk.insert(AuditEntry, columns, stored)
         head.seq, head.entry_hash = seq, prev_hash
         head.save(update_fields=["seq", "entry_hash"])
-    return entries
+    first = AuditEntry(id=ids[0], **dict(zip(columns[1:], rows[0], strict=True)))
+    first._state.adding = False
+    return [first]
+
+
+def _stored(pk: int, row: list[Any]) -> list[Any]:
+    """A row as `bulk.insert` takes it: the JSON columns as JSON text."""
+    before, after = HASHED_FIELDS.index("before"), HASHED_FIELDS.index("after")
+    out = [pk, *row]
+    for index in (before + 1, after + 1):
+        if out[index] is not None:
+            out[index] = json.dumps(out[index], ensure_ascii=False)
+    return out
 
 
 def record(
@@ -127,7 +144,7 @@ def record(
 ) -> AuditEntry:
     """Append one entry (see `record_many`)."""
     event = AuditEvent(action, object_type, str(object_id), before, after, purpose, organisation_id)
-    return record_many([event])[0]
+    return _append([event])[0]
 
 
 @dataclass(frozen=True)

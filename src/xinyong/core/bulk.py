@@ -1,4 +1,4 @@
-"""Set-based writes for the pipeline: id allocation and bulk inserts, per database.
+"""Set-based writes for large batches: id allocation and bulk inserts, per database.
 
 PostgreSQL: ids come from the tables' sequences in one query and rows go in with COPY
 (several times the rate of multi-row INSERTs). SQLite: the batch runs inside an immediate
@@ -52,10 +52,16 @@ def _adapter(field: object) -> Callable[[Any], Any] | None:
     return None
 
 
+def _field(model: type[models.Model], column: str) -> object:
+    """The field stored in `column` (a foreign key's column is its name plus `_id`)."""
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    return by_column[column]
+
+
 def _sqlite_rows(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[Sequence[Any]]:
-    adapters = [_adapter(model._meta.get_field(c.removesuffix("_id"))) for c in columns]
+    adapters = [_adapter(_field(model, c)) for c in columns]
     if not any(adapters):
         return list(rows)
     pairs = list(enumerate(adapters))
@@ -78,7 +84,7 @@ def insert(
         return
     marks = ", ".join(["?"] * len(columns))
     sql = f"INSERT INTO {_table(model)} ({quoted}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.executemany(sql, _sqlite_rows(model, columns, rows))
 
 

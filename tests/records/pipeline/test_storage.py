@@ -53,7 +53,11 @@ def test_new_rows_make_records_versions_events_and_audit(department: Organisatio
     assert Record.objects.count() == 120
     assert RecordVersion.objects.filter(submission=made, version=1).count() == 120
     assert RecordEvent.objects.filter(kind="record.created").count() == 120
-    assert AuditEntry.objects.filter(action="record.create").count() == 120
+    # One entry per batch of 50 rows, naming each version it wrote.
+    entries = AuditEntry.objects.filter(action="record.store_batch").order_by("seq")
+    logged = [tuple(v) for e in entries for v in (e.after or {})["versions"]]
+    written = RecordVersion.objects.values_list("record", "version", "row_no", "content_hash")
+    assert len(entries) == 3 and sorted(logged) == sorted(written)
     assert AuditEntry.objects.count() > audit_before + 120  # subjects were created too
     record = Record.objects.select_related("current_version").get(doc_no="津市监罚〔2026〕7号")
     assert record.current_version is not None and record.current_version.row_no == 7

@@ -29,8 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinyong.catalog.schema import Item, as_loose
-from xinyong.core import audit
-from xinyong.records.ingest import bulk
+from xinyong.core import audit, bulk
 from xinyong.records.ingest.cleaning import RowCleaner
 from xinyong.records.ingest.mapping import custom_mapping, map_columns
 from xinyong.records.ingest.readers import open_table, table_from_records
@@ -194,18 +193,16 @@ def process(
     *,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
-    audit_per_record: bool = True,
 ) -> Submission:
     """Run `submission` through the pipeline (see the module doc); returns it refreshed."""
     with _objects_frozen():
-        return _process(submission, progress, batch_size, audit_per_record)
+        return _process(submission, progress, batch_size)
 
 
 def _process(
     submission: Submission,
     progress: Progress | None,
     batch_size: int,
-    audit_per_record: bool,
 ) -> Submission:
     submission.refresh_from_db()
     if submission.status in (SubmissionStatus.DONE, SubmissionStatus.FAILED):
@@ -221,7 +218,7 @@ def _process(
         rows_total=total, file_format=file_format, encoding=encoding[:16]
     )
     submission.refresh_from_db()
-    run = Run.start(submission, rerun=rerun, audit_per_record=audit_per_record)
+    run = Run.start(submission, rerun=rerun)
     received = run.deriver.received
     if progress is not None:
         progress(0, total)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,10 @@ class Derived:
     late: bool
 
 
+MAX_DERIVED = 50_000
+"""Cached derivations per run before the cache starts over: bounds memory on huge files."""
+
+
 class DerivationError(Exception):
     """The policy has no answer for this row: the row is rejected with `error`."""
 
@@ -80,6 +85,9 @@ class Deriver:
         # of the policy is computed once (errors are not cached: they reject their row).
         self._severities: dict[tuple[tuple[str, ...], str | None], str | None] = {}
         self._rules: dict[tuple[str | None, date], AppliedRule] = {}
+        self._derived: dict[tuple[Any, ...], Derived] = {}
+        # The only field besides the decision date and the penalty types that a rule reads.
+        self._until_fields = [item.publication.field] if item.publication.field else []
 
     def _deadline(self, decided: date) -> int | None:
         """Working days allowed for a decision of `decided` (None: no deadline applies)."""
@@ -132,6 +140,35 @@ class Deriver:
         decided = values.get(field)
         if not isinstance(decided, date):
             raise DerivationError(RowError(field, "row.decision_date", _("缺少决定日期")))
+        # The answer depends on these inputs only; a file repeats few combinations of them.
+        key = self._inputs(values, decided, first_received)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = self._compute(values, decided, first_received)
+            if len(self._derived) >= MAX_DERIVED:
+                self._derived.clear()
+            self._derived[key] = derived
+        return derived
+
+    def _inputs(
+        self, values: Mapping[str, Value], decided: date, first_received: date
+    ) -> tuple[Any, ...]:
+        severity = self.item.severity
+        types = values.get(severity.type_field) if severity else None
+        declared = (
+            values.get(severity.declared_field) if severity and severity.declared_field else None
+        )
+        until = [values.get(f) for f in self._until_fields]
+        return (
+            decided,
+            first_received,
+            tuple(types) if isinstance(types, list) else types,
+            declared,
+            *until,
+        )
+
+    def _compute(self, values: Mapping[str, Value], decided: date, first_received: date) -> Derived:
+        field = self.item.decision_date_field
         try:
             severity = self._severity(values)
             rule = self._rule(severity, decided)

@@ -36,7 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinyong.core import audit
+from xinyong.core import audit, bulk
 from xinyong.core.models import District
 from xinyong.subjects.models import (
     SINGLE_VALUED,
@@ -142,6 +142,16 @@ def _ident_label(ident: Ident) -> str:
     }
 
 
+@dataclass(slots=True)
+class _NewName:
+    """A name row to write; `valid_to` is set when a later row of the batch renames again."""
+
+    state: _State
+    name: str
+    source: str
+    valid_to: datetime | None = None
+
+
 @dataclass(eq=False)
 class _State:
     """What the batch knows of one subject, stored or about to be created."""
@@ -150,7 +160,7 @@ class _State:
     single: dict[str, str]
     names: set[str]
     created: bool = False
-    open_name: SubjectName | None = None
+    open_name: _NewName | None = None
 
 
 def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
@@ -191,8 +201,8 @@ class _Batch:
         self.now = now
         self.index: dict[tuple[str, str], _State] = {}
         self.new_subjects: list[Subject] = []
-        self.new_idents: list[SubjectIdentifier] = []
-        self.new_names: list[SubjectName] = []
+        self.new_idents: list[tuple[_State, Ident, str]] = []
+        self.new_names: list[_NewName] = []
         self.close_names: set[int] = set()
         self.dirty: dict[int, Subject] = {}
         self.events: list[audit.AuditEvent] = []
@@ -349,23 +359,14 @@ class _Batch:
 
     def _attach(self, state: _State, idents: list[Ident], source: str) -> list[LearnedIdentifier]:
         for i in idents:
-            self.new_idents.append(
-                SubjectIdentifier(
-                    subject=state.subject,
-                    scheme=i.scheme,
-                    value=i.value,
-                    masked=i.shown if i.shown != i.value else "",
-                    source=source,
-                    first_seen_at=self.now,
-                )
-            )
+            self.new_idents.append((state, i, source))
             self.index[i.key] = state
             if i.scheme in SINGLE_VALUED:
                 state.single[i.scheme] = i.value
         return [LearnedIdentifier(str(i.scheme), i.shown) for i in idents]
 
     def _new_name(self, state: _State, name: str, source: str) -> None:
-        row = SubjectName(subject=state.subject, name=name, valid_from=self.now, source=source)
+        row = _NewName(state, name, source)
         self.new_names.append(row)
         state.open_name = row
         state.names.add(name)
@@ -448,21 +449,52 @@ class _Batch:
     # -- writing --------------------------------------------------------------------------
 
     def write(self) -> None:
-        if self.new_subjects:
-            Subject.objects.bulk_create(self.new_subjects)
+        """Write the batch's decisions: new rows with `bulk.insert` (ids allocated first, so
+        identifiers and names can point at subjects created in the same batch)."""
+        now = self.now
+        ids = bulk.allocate_ids(Subject, len(self.new_subjects))
+        for pk, subject in zip(ids, self.new_subjects, strict=True):
+            subject.pk = subject.id = pk
+            subject.created_at = subject.updated_at = now
+            subject._state.adding = False
+        bulk.insert(Subject, SUBJECT_COLUMNS, [_subject_row(s) for s in self.new_subjects])
         if self.dirty:
             Subject.objects.bulk_update(
                 list(self.dirty.values()), ["name", "uscc", "district", "updated_at"]
             )
         for chunk in _chunks(sorted(self.close_names)):
             SubjectName.objects.filter(subject__in=chunk, valid_to__isnull=True).update(
-                valid_to=self.now
+                valid_to=now
             )
-        if self.new_idents:
-            SubjectIdentifier.objects.bulk_create(self.new_idents)
-        if self.new_names:
-            SubjectName.objects.bulk_create(self.new_names)
+        identifier_rows = [
+            [
+                state.subject.pk,
+                i.scheme,
+                i.value,
+                i.shown if i.shown != i.value else "",
+                source,
+                now,
+            ]
+            for state, i, source in self.new_idents
+        ]
+        bulk.insert(SubjectIdentifier, IDENTIFIER_COLUMNS, identifier_rows)
+        name_rows = [
+            [n.state.subject.pk, n.name, now, n.valid_to, n.source] for n in self.new_names
+        ]
+        bulk.insert(SubjectName, NAME_COLUMNS, name_rows)
         audit.record_many(self.events)
+
+
+SUBJECT_COLUMNS = (
+    "id", "public_id", "kind", "name", "district_id", "status", "uscc", "citizen_id_encrypted",
+    "citizen_id_hash", "citizen_id_masked", "created_at", "updated_at",
+)  # fmt: skip
+IDENTIFIER_COLUMNS = ("subject_id", "scheme", "value", "masked", "source", "first_seen_at")
+NAME_COLUMNS = ("subject_id", "name", "valid_from", "valid_to", "source")
+
+
+def _subject_row(subject: Subject) -> list[object]:
+    return [getattr(subject, column) for column in SUBJECT_COLUMNS]
 
 
 def _run(requests: Sequence[LinkRequest], parsed: Sequence[Parsed]) -> list[LinkResult]:
