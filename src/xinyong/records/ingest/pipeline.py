@@ -86,18 +86,14 @@ def _batches(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
         yield batch
 
 
-def _survey(submission: Submission, item: Item) -> tuple[int, str, str]:
-    """Read the whole file once: (data rows, format, encoding); FileRejected if any part
-    of it cannot be read or its header cannot be mapped."""
-    table = open_source(submission)
-    try:
-        map_columns(table.headers, item, custom_mapping(submission.organisation_id, item.code))
-        total = sum(1 for _row in table.rows())
-    finally:
-        table.close()
+def _survey(table: Table, submission: Submission, item: Item) -> int:
+    """Read the whole file once: its data rows; FileRejected if any part of it cannot be
+    read or its header cannot be mapped."""
+    map_columns(table.headers, item, custom_mapping(submission.organisation_id, item.code))
+    total = sum(1 for _row in table.rows())
     if total == 0:
         raise FileRejected("file.no_rows", _("文件只有表头，没有数据行"))
-    return total, table.format, table.encoding
+    return total
 
 
 def _start(submission: Submission) -> bool:
@@ -208,27 +204,44 @@ def _process(
     if submission.status in (SubmissionStatus.DONE, SubmissionStatus.FAILED):
         return submission
     rerun = _start(submission)
-    item = _item(submission)
     try:
-        total, file_format, encoding = _survey(submission, item)
+        table = open_source(submission)
     except FileRejected as exc:
         _fail(submission, exc)
         return submission
+    try:
+        _load(submission, table, rerun, progress, batch_size)
+    except FileRejected as exc:
+        _fail(submission, exc)
+    finally:
+        table.close()
+    return submission
+
+
+def _load(
+    submission: Submission,
+    table: Table,
+    rerun: bool,
+    progress: Progress | None,
+    batch_size: int,
+) -> None:
+    """Survey `table`, then land its rows batch by batch and finish the submission (the
+    table is read twice, from one opening: the encoding check is not repeated)."""
+    item = _item(submission)
+    total = _survey(table, submission, item)
     Submission.objects.filter(pk=submission.pk).update(
-        rows_total=total, file_format=file_format, encoding=encoding[:16]
+        rows_total=total, file_format=table.format, encoding=table.encoding[:16]
     )
     submission.refresh_from_db()
     run = Run.start(submission, rerun=rerun)
-    received = run.deriver.received
     if progress is not None:
         progress(0, total)
-    table = open_source(submission)
+    columns = map_columns(
+        table.headers, item, custom_mapping(submission.organisation_id, item.code)
+    )
+    cleaner = RowCleaner(item, columns, today=run.deriver.received)
+    analyzed_at = 0
     try:
-        columns = map_columns(
-            table.headers, item, custom_mapping(submission.organisation_id, item.code)
-        )
-        cleaner = RowCleaner(item, columns, today=received)
-        analyzed_at = 0
         for batch in _batches(table.rows(), batch_size):
             store_batch(run, [cleaner.clean(row) for row in batch])
             written = run.counters.new_records + run.counters.new_versions
@@ -237,16 +250,12 @@ def _process(
                 analyzed_at = written
             if progress is not None:
                 progress(run.counters.rows_done, total)
-        if run.counters.new_records + run.counters.new_versions > analyzed_at:
-            bulk.analyze(ANALYZED_TABLES)
-    except FileRejected as exc:  # the file changed under us since the survey
+    except FileRejected:  # the file changed under us since the survey
         logger.error("submission %s became unreadable mid-way", submission.public_id)
-        _fail(submission, exc)
-        return submission
-    finally:
-        table.close()
+        raise
+    if run.counters.new_records + run.counters.new_versions > analyzed_at:
+        bulk.analyze(ANALYZED_TABLES)
     _finish(submission, run.counters)
-    return submission
 
 
 def summary(submission: Submission) -> dict[str, Any]:

@@ -253,12 +253,7 @@ class CsvTable(BaseTable):
         super().__init__(
             format="csv", encoding=scan.encoding, headers=headers, estimated_rows=scan.lines - 1
         )
-        first = self._rows()
-        try:
-            if next(first, None) is None:
-                raise no_rows()
-        finally:
-            first.close()
+        self._require_rows()
 
     def _open(self) -> IO[str]:
         return self._path.open(encoding=self._encoding, newline="")
