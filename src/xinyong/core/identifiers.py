@@ -13,12 +13,14 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from operator import mul
+from typing import Any, NamedTuple
 
 from django.db.models.signals import post_delete, post_save
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xinyong.core import regions
@@ -27,6 +29,7 @@ from xinyong.core.privacy import mask_id_number, mask_in_text
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+ORG_CODE_CHECK = "-123456789X0"  # by 11 - sum % 11, from 1 to 11: 10 is X, 11 is 0
 CITIZEN_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 CITIZEN_ID_CHECK = "10X98765432"
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
@@ -74,6 +77,7 @@ USCC_AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
 _DASHES = "-‐‑‒–—―－"
 _ORG_CODE_SHAPE = re.compile(r"[0-9A-Z]{8}[0-9X]", re.ASCII)
 _CITIZEN_ID_SHAPE = re.compile(r"\d{17}[\dX]", re.ASCII)
+_USCC_SHAPE = re.compile(f"[{USCC_ALPHABET}]{{18}}")
 
 
 class IdKind(StrEnum):
@@ -81,6 +85,10 @@ class IdKind(StrEnum):
     ORG_CODE = "org_code"
     BUSINESS_REG = "business_reg"
     CITIZEN_ID = "citizen_id"
+
+    # Hashed as the string it equals (Enum's own hash is of the name, in Python): a kind is
+    # half the key of `check`'s memo, hashed on every call.
+    __hash__ = str.__hash__
 
     @property
     def label(self) -> str:
@@ -95,7 +103,7 @@ KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, slots=True, repr=False)
 class IdentifierCheck:
     """The verdict on one code. `reason` is "" when valid, or an informational code
     (`*.allowlisted`, `citizen_id.converted`) that says how a valid verdict was reached."""
@@ -122,14 +130,36 @@ class IdentifierCheck:
 
 
 def normalise(code: str) -> str:
-    """NFKC (full-width → half-width), drop spaces and dashes, upper-case."""
+    """NFKC (full-width → half-width), drop spaces and dashes, upper-case.
+
+    ASCII letters and digits alone (nearly every code in a file), or nothing (an absent
+    one), are NFKC-normal and hold no space or dash: they are only upper-cased.
+    """
+    if code.isascii() and (code.isalnum() or not code):
+        return code.upper()
     folded = unicodedata.normalize("NFKC", code)
     return "".join(ch for ch in folded if not ch.isspace() and ch not in _DASHES).upper()
 
 
+# Character values for the weighted sums, which run as map() over C callables: a file can
+# bring tens of thousands of codes never seen before (see `check`'s memo).
+_USCC_VALUES = {ch: value for value, ch in enumerate(USCC_ALPHABET)}
+_ORG_VALUES = {ch: int(ch, 36) for ch in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def _length(text: str, length: int) -> str:
+    if len(text) != length:
+        raise ValueError(f"expected {length} characters")
+    return text
+
+
 def uscc_check_char(first17: str) -> str:
-    """The 18th character of a unified social credit code."""
-    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    """The 18th character of a unified social credit code; ValueError outside its alphabet."""
+    try:
+        values = map(_USCC_VALUES.__getitem__, _length(first17, 17))
+        total = sum(map(mul, values, USCC_WEIGHTS))
+    except KeyError:
+        raise ValueError("not a character of the GB 32100 alphabet") from None
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -139,9 +169,11 @@ def _org_value(ch: str) -> int:
 
 def org_code_check_char(first8: str) -> str:
     """The 9th character of an organisation code (GB 11714)."""
-    total = sum(_org_value(ch) * w for ch, w in zip(first8, ORG_CODE_WEIGHTS, strict=True))
-    r = 11 - total % 11
-    return {10: "X", 11: "0"}.get(r, str(r))
+    try:
+        total = sum(map(mul, map(_ORG_VALUES.__getitem__, _length(first8, 8)), ORG_CODE_WEIGHTS))
+    except KeyError:  # not [0-9A-Z]: make_uscc's unchecked input, which it then refuses
+        total = sum(map(mul, map(_org_value, first8), ORG_CODE_WEIGHTS))
+    return ORG_CODE_CHECK[11 - total % 11]
 
 
 def business_reg_check_digit(first14: str) -> str:
@@ -155,7 +187,7 @@ def business_reg_check_digit(first14: str) -> str:
 
 def citizen_id_check_char(first17: str) -> str:
     """The 18th character of a citizen ID number (GB 11643)."""
-    total = sum(int(ch) * w for ch, w in zip(first17, CITIZEN_ID_WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, _length(first17, 17)), CITIZEN_ID_WEIGHTS))
     return CITIZEN_ID_CHECK[total % 11]
 
 
@@ -184,15 +216,40 @@ def make_uscc(authority: str, category: str, region: str, org_code_body: str) ->
 # -- per-kind validation ---------------------------------------------------------------------
 
 
-def _ok(kind: IdKind, code: str, reason: str = "", message: str = "") -> IdentifierCheck:
-    return IdentifierCheck(kind, True, code, reason, message)
+class _Reading(NamedTuple):
+    """A verdict before translation: `message` is a lazy template, rendered with `params` in
+    the caller's language by `result()`, so that a remembered reading holds no text in the
+    language of whoever happened to check the code first."""
+
+    kind: IdKind | None
+    valid: bool
+    normalised: str
+    reason: str = ""
+    message: Promise | None = None
+    params: Mapping[str, object] | None = None
+
+    def result(self) -> IdentifierCheck:
+        text = "" if self.message is None else str(self.message)
+        if self.params is not None:
+            text %= self.params
+        return IdentifierCheck(self.kind, self.valid, self.normalised, self.reason, text)
 
 
-def _fail(kind: IdKind | None, code: str, reason: str, message: Any) -> IdentifierCheck:
-    return IdentifierCheck(kind, False, code, reason, str(message))
+def _ok(kind: IdKind, code: str, reason: str = "", message: Promise | None = None) -> _Reading:
+    return _Reading(kind, True, code, reason, message)
 
 
-def _org_code_failure(code: str) -> tuple[str, Any] | None:
+def _fail(
+    kind: IdKind | None,
+    code: str,
+    reason: str,
+    message: Promise,
+    params: Mapping[str, object] | None = None,
+) -> _Reading:
+    return _Reading(kind, False, code, reason, message, params)
+
+
+def _org_code_failure(code: str) -> tuple[str, Promise] | None:
     """The first thing wrong with a 9-character organisation code, or None."""
     if len(code) != 9:
         return "org_code.length", _("组织机构代码应为 9 位（8 位本体代码加 1 位校验码）")
@@ -203,35 +260,36 @@ def _org_code_failure(code: str) -> tuple[str, Any] | None:
     return None
 
 
-def _check_org_code(code: str) -> IdentifierCheck:
+def _check_org_code(code: str) -> _Reading:
     failure = _org_code_failure(code)
     return _fail(IdKind.ORG_CODE, code, *failure) if failure else _ok(IdKind.ORG_CODE, code)
 
 
-def _check_uscc(code: str) -> IdentifierCheck:
+def _check_uscc(code: str) -> _Reading:
     kind = IdKind.USCC
     if len(code) != 18:
         return _fail(kind, code, "uscc.length", _("统一社会信用代码应为 18 位"))
-    bad = sorted({ch for ch in code if ch not in USCC_ALPHABET})
-    if bad:
+    if not _USCC_SHAPE.fullmatch(code):
+        bad = sorted({ch for ch in code if ch not in USCC_ALPHABET})
         return _fail(
             kind,
             code,
             "uscc.alphabet",
-            _("统一社会信用代码含有不允许的字符 %(chars)s（不使用 I、O、S、V、Z）")
-            % {"chars": "、".join(bad)},
+            _("统一社会信用代码含有不允许的字符 %(chars)s（不使用 I、O、S、V、Z）"),
+            {"chars": "、".join(bad)},
         )
     authority = USCC_AUTHORITIES.get(code[0])
     if authority is None:
         return _fail(
-            kind, code, "uscc.authority", _("登记管理部门代码 %(c)s 不存在") % {"c": code[0]}
+            kind, code, "uscc.authority", _("登记管理部门代码 %(c)s 不存在"), {"c": code[0]}
         )
     if code[1] not in authority[1]:
         return _fail(
             kind,
             code,
             "uscc.category",
-            _("登记管理部门 %(a)s 下没有机构类别代码 %(c)s") % {"a": authority[0], "c": code[1]},
+            _("登记管理部门 %(a)s 下没有机构类别代码 %(c)s"),
+            {"a": authority[0], "c": code[1]},
         )
     if not regions.is_registration_region(code[2:8]):
         return _fail(
@@ -244,7 +302,7 @@ def _check_uscc(code: str) -> IdentifierCheck:
     return _ok(kind, code)
 
 
-def _check_business_reg(code: str) -> IdentifierCheck:
+def _check_business_reg(code: str) -> _Reading:
     kind = IdKind.BUSINESS_REG
     if len(code) != 15:
         return _fail(kind, code, "business_reg.length", _("工商注册号应为 15 位"))
@@ -264,7 +322,7 @@ def _birth_date(digits: str) -> datetime.date | None:
     return born if EARLIEST_BIRTH_DATE <= born <= datetime.date.today() else None
 
 
-def _check_citizen_id(code: str) -> IdentifierCheck:
+def _check_citizen_id(code: str) -> _Reading:
     """18-character numbers as they are; 15-digit legacy numbers converted first."""
     kind = IdKind.CITIZEN_ID
     converted = len(code) == 15 and code.isascii() and code.isdigit()
@@ -287,11 +345,11 @@ def _check_citizen_id(code: str) -> IdentifierCheck:
     if citizen_id_check_char(code[:17]) != code[17]:
         return _fail(kind, code, "citizen_id.check", _("公民身份号码校验码不正确"))
     if converted:
-        return _ok(kind, code, "citizen_id.converted", str(_("15 位旧号码，已转换为 18 位")))
+        return _ok(kind, code, "citizen_id.converted", _("15 位旧号码，已转换为 18 位"))
     return _ok(kind, code)
 
 
-_CHECKERS: dict[IdKind, Callable[[str], IdentifierCheck]] = {
+_CHECKERS: dict[IdKind, Callable[[str], _Reading]] = {
     IdKind.USCC: _check_uscc,
     IdKind.ORG_CODE: _check_org_code,
     IdKind.BUSINESS_REG: _check_business_reg,
@@ -363,6 +421,74 @@ def _looks_like_citizen_id(code: str) -> bool:
     return 1800 <= born.year <= 2099
 
 
+class _Verdict(NamedTuple):
+    """A remembered verdict with a message: translated, and the allowlist consulted (for an
+    organisation's code that failed), at each call."""
+
+    reading: _Reading
+    listable: bool
+
+    def result(self, allowlist: Collection[str] | None) -> IdentifierCheck:
+        chosen = self.reading.result()
+        if not self.listable:
+            return chosen
+        listed = allowlist if allowlist is not None else allowlisted_codes()
+        if chosen.normalised not in listed:
+            return chosen
+        kind, reason = chosen.kind, f"{chosen.kind}.allowlisted"
+        message = _("校验不通过（%(m)s），已列入不规范代码白名单") % {"m": chosen.message}
+        return IdentifierCheck(kind, True, chosen.normalised, reason, str(message))
+
+
+def _decide(code: str, kind: IdKind | None) -> tuple[IdentifierCheck | _Verdict, bool]:
+    """`check`'s verdict before the allowlist and translation, and whether it is lasting:
+    a citizen ID whose birth date failed may only lie in the future, and pass on that day."""
+    kind = IdKind(kind) if kind is not None else None
+    normalised = normalise(code)
+    if not normalised:
+        return _Verdict(_fail(kind, normalised, "code.empty", _("代码为空")), False), True
+    kinds = [kind] if kind is not None else _candidates(normalised)
+    if not kinds:
+        message = _("无法识别的代码类型（%(n)d 位）")
+        reading = _fail(None, normalised, "code.unknown_kind", message, {"n": len(normalised)})
+        return _Verdict(reading, False), True
+    failed: list[_Reading] = []
+    for k in kinds:
+        reading = _CHECKERS[k](normalised)
+        if reading.valid:
+            verdict = reading.result() if reading.message is None else _Verdict(reading, False)
+            return verdict, _lasting(failed)
+        failed.append(reading)
+    # No reading holds: report the likelier one, a person's number when it could be one.
+    personal = len(failed) > 1 and _looks_like_citizen_id(normalised)
+    chosen = failed[0] if len(failed) == 1 or personal else failed[1]
+    return _Verdict(chosen, chosen.kind is not IdKind.CITIZEN_ID), _lasting(failed)
+
+
+def _lasting(failed: list[_Reading]) -> bool:
+    """No reading failed on its birth date, which may lie in the future: on that day the
+    number passes, so a verdict that such a failure took part in is not remembered."""
+    return not failed or all(r.reason != "citizen_id.birth_date" for r in failed)
+
+
+CHECK_MEMO_SIZE = 100_000
+_verdicts: dict[tuple[str, IdKind | None], IdentifierCheck | _Verdict] = {}
+"""`check`'s memo: (code as given, kind) → verdict. A file names the same company, person
+and authority on many rows, and cleaning and linking check the same codes again.
+
+It is safe because what it holds depends on nothing but its key: the checks are pure
+functions of the code (the region tables are static data), the operator's allowlist is
+consulted after it at each call (so its cache and TTL are untouched, and an explicit
+`allowlist=` is honoured), messages are kept as lazy templates and translated at each call,
+and a verdict that `today` could change is not kept. Results are frozen dataclasses, so
+callers can share them. When full (about 30 MB) it is emptied: a bound, not an LRU."""
+
+
+def clear_check_memo() -> None:
+    """Empty `check`'s memo (benchmarks measure cold checks with it)."""
+    _verdicts.clear()
+
+
 def check(
     code: str, kind: IdKind | None = None, *, allowlist: Collection[str] | None = None
 ) -> IdentifierCheck:
@@ -374,32 +500,12 @@ def check(
     fail. Citizen IDs, and codes reported as one, are never allowlisted: a number shaped like
     a person's stays personal data whatever the list says.
     """
-    normalised = normalise(code)
-    if not normalised:
-        return _fail(kind, normalised, "code.empty", _("代码为空"))
-    kinds = [kind] if kind is not None else _candidates(normalised)
-    if not kinds:
-        return _fail(
-            None,
-            normalised,
-            "code.unknown_kind",
-            _("无法识别的代码类型（%(n)d 位）") % {"n": len(normalised)},
-        )
-    results = [(k, _CHECKERS[k](normalised)) for k in kinds]
-    for _kind, result in results:
-        if result.valid:
-            return result
-    # No reading holds: report the likelier one, a person's number when it could be one.
-    personal = len(results) > 1 and _looks_like_citizen_id(normalised)
-    chosen_kind, chosen = results[0] if len(results) == 1 or personal else results[1]
-    if chosen_kind is IdKind.CITIZEN_ID:
-        return chosen
-    listed = allowlist if allowlist is not None else allowlisted_codes()
-    if normalised not in listed:
-        return chosen
-    return _ok(
-        chosen_kind,
-        normalised,
-        f"{chosen_kind}.allowlisted",
-        str(_("校验不通过（%(m)s），已列入不规范代码白名单") % {"m": chosen.message}),
-    )
+    key = (code, kind)
+    verdict = _verdicts.get(key)
+    if verdict is None:
+        verdict, lasting = _decide(code, kind)
+        if lasting:
+            if len(_verdicts) >= CHECK_MEMO_SIZE:
+                _verdicts.clear()
+            _verdicts[key] = verdict
+    return verdict if isinstance(verdict, IdentifierCheck) else verdict.result(allowlist)

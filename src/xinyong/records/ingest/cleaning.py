@@ -2,9 +2,10 @@
 
 Everything that can be decided once per file is decided in `__init__` (which parser each
 column gets, which fields are required for which subject type, the enumeration lookups), so
-`clean` is a loop over precomputed steps. It touches no database; identifier checks may read
-the operator's allowlist of irregular codes (cached by `core.identifiers`) when a code fails,
-unless the caller passes `allowlist`.
+`clean` is a loop over precomputed steps, and each column remembers what the cells it has
+read parse to (VALUE_MEMO_SIZE): a repeated cell costs a look-up. It touches no database;
+identifier checks may read the operator's allowlist of irregular codes (cached by
+`core.identifiers`) when a code fails, unless the caller passes `allowlist`.
 
 Decisions a reader should know (see also `values.py` for the accepted spellings):
 
@@ -38,9 +39,10 @@ Decisions a reader should know (see also `values.py` for the accepted spellings)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -51,14 +53,14 @@ from xinyong.core.privacy import mask_in_text
 from xinyong.records.ingest.types import Cell, CleanRow, ColumnMap, RowError, SourceRow, Value
 from xinyong.records.ingest.values import (
     PLACEHOLDERS,
+    SHORT_TEXT,
+    BadPiece,
     BadValue,
+    Parse,
+    TooLong,
     cell_text,
-    fold,
-    fold_text,
+    field_parser,
     is_long_term,
-    parse_amount,
-    parse_date,
-    parse_integer,
 )
 from xinyong.subjects.models import SubjectKind
 
@@ -100,60 +102,6 @@ DATE_ORDER: tuple[tuple[str, str], ...] = (
 fields an item does not have is skipped."""
 
 EARLIEST_DATE = date(1949, 10, 1)
-SHORT_TEXT = 200
-"""Text fields up to this `max_length` (names, numbers) have runs of whitespace collapsed;
-longer ones (facts, content) keep their line breaks and are only trimmed."""
-
-ENUM_VARIANTS: dict[str, tuple[str, ...]] = {
-    # 行政相对人类别
-    "法人": ("法人及非法人组织",),
-    "非法人组织": ("法人及非法人组织",),
-    "法人和非法人组织": ("法人及非法人组织",),
-    "法人或非法人组织": ("法人及非法人组织",),
-    "法人及其他组织": ("法人及非法人组织",),
-    "法人或其他组织": ("法人及非法人组织",),
-    "其他组织": ("法人及非法人组织",),
-    "个体户": ("个体工商户",),
-    "个体": ("个体工商户",),
-    "个人": ("自然人",),
-    # 证件类型
-    "居民身份证": ("身份证",),
-    "身份证号": ("身份证",),
-    "身份证号码": ("身份证",),
-    "公民身份号码": ("身份证",),
-    "护照": ("护照号",),
-    # 处罚类别: older and abbreviated names of the categories of 行政处罚法 art. 9
-    "没收违法所得/非法财物": ("没收违法所得", "没收非法财物"),
-    "没收违法所得及非法财物": ("没收违法所得", "没收非法财物"),
-    "没收违法所得和非法财物": ("没收违法所得", "没收非法财物"),
-    "没收违法所得、没收非法财物": ("没收违法所得", "没收非法财物"),
-    "没收非法所得": ("没收违法所得",),
-    # the pre-2021 law's single category "暂扣或者吊销许可证、暂扣或者吊销执照" cannot be
-    # split after the fact: both values are recorded, so the record is classed by the graver
-    "暂扣或吊销许可证件": ("暂扣许可证件", "吊销许可证件"),
-    "暂扣或者吊销许可证件": ("暂扣许可证件", "吊销许可证件"),
-    "暂扣或吊销许可证": ("暂扣许可证件", "吊销许可证件"),
-    "暂扣或者吊销许可证": ("暂扣许可证件", "吊销许可证件"),
-    "暂扣或吊销执照": ("暂扣许可证件", "吊销许可证件"),
-    "暂扣或者吊销执照": ("暂扣许可证件", "吊销许可证件"),
-    "暂扣许可证": ("暂扣许可证件",),
-    "暂扣执照": ("暂扣许可证件",),
-    "吊销许可证": ("吊销许可证件",),
-    "吊销执照": ("吊销许可证件",),
-    "吊销营业执照": ("吊销许可证件",),
-    "停产停业": ("责令停产停业",),
-    "拘留": ("行政拘留",),
-    # 许可类别
-    "普通许可": ("普通",),
-    "特许许可": ("特许",),
-}
-"""Spellings seen in real files → catalogue values (keys folded, without whitespace). A
-variant applies to a field only if all its values are among the field's values."""
-
-_SPLIT = re.compile(r"[;、,\s]+")
-"""Separators of several values in one cell, after folding (；，→ ;,); `/` is tried second,
-within a piece, so that 没收违法所得/非法财物 is read as one spelling first."""
-
 MESSAGES: dict[str, Promise] = {
     "field.required": _("缺少必填项“%(field)s”"),
     "field.too_long": _("“%(field)s”过长：最多 %(max)d 个字，实际 %(n)d 个字"),
@@ -177,9 +125,6 @@ MESSAGES: dict[str, Promise] = {
     "subject.no_org_identifier": _("%(type)s须至少填写以下代码之一：%(fields)s"),
     "subject.no_person_identifier": _("自然人须填写%(fields)s"),
 }
-
-_Parse = Callable[[Cell], Value]
-_ID_CACHE_LIMIT = 10_000
 
 
 def _message(code: str, **params: Any) -> str:
@@ -213,89 +158,61 @@ def infer_subject_type(values: dict[str, Value]) -> str:
     return ""
 
 
-class _Enum:
-    """Reads an enumeration cell: exact catalogue values and their known variants."""
+class _BadCode(BadValue):
+    """An identifier that fails its check: the check's reason and message are reported."""
 
-    def __init__(self, spec: FieldSpec) -> None:
-        allowed = set(spec.values)
-        self.lookup: dict[str, tuple[str, ...]] = {}
-        for variant, targets in ENUM_VARIANTS.items():
-            if set(targets) <= allowed and (spec.multiple or len(targets) == 1):
-                self.lookup[variant] = targets
-        for value in spec.values:
-            self.lookup["".join(fold(value).split())] = (value,)
-        self.multiple = spec.multiple
-
-    def __call__(self, cell: Cell) -> Value:
-        text = fold(cell_text(cell))
-        if not text or text in PLACEHOLDERS:
-            return None
-        whole = self.lookup.get("".join(text.split()))
-        if whole is not None:
-            return list(whole) if self.multiple else whole[0]
-        if not self.multiple:
-            raise BadValue("enum.invalid")
-        found: list[str] = []
-        for piece in _SPLIT.split(text):
-            if not piece:
-                continue
-            values = self.lookup.get(piece)
-            if values is None:
-                values = tuple(v for part in piece.split("/") if part for v in self._one(part))
-            found.extend(values)
-        return list(dict.fromkeys(found)) or None
-
-    def _one(self, piece: str) -> tuple[str, ...]:
-        values = self.lookup.get(piece)
-        if values is None:
-            raise _BadPiece(piece)
-        return values
+    def __init__(self, result: IdentifierCheck) -> None:
+        super().__init__(result.reason)
+        self.result = result
 
 
-class _BadPiece(BadValue):
-    """One value of a multiple enumeration that is not allowed: quoted alone in the message."""
-
-    def __init__(self, piece: str) -> None:
-        super().__init__("enum.invalid")
-        self.piece = piece
-
-
-def _text_parser(spec: FieldSpec) -> _Parse:
-    limit = spec.max_length
-    collapse = limit is not None and limit <= SHORT_TEXT
+def _identifier_parser(kind: IdKind | None, allowlist: Collection[str] | None) -> Parse:
+    """A code of a known kind, checked; or, of no kind (a document number), normalised."""
 
     def parse(cell: Cell) -> Value:
-        text = fold_text(cell if isinstance(cell, str) else cell_text(cell))
-        if collapse:
-            text = " ".join(text.split())
-        if not text:
+        text = cell_text(cell).strip()
+        if not text or text in PLACEHOLDERS:
             return None
-        if limit is not None and len(text) > limit:
-            raise _TooLong(len(text))
-        return text
+        if kind is None:
+            return normalise(text)
+        result = check(text, kind, allowlist=allowlist)
+        if not result.valid:
+            raise _BadCode(result)
+        return result.normalised
 
     return parse
 
 
-class _TooLong(BadValue):
-    def __init__(self, length: int) -> None:
-        super().__init__("field.too_long")
-        self.length = length
+def _parser(spec: FieldSpec, allowlist: Collection[str] | None) -> Parse:
+    if spec.type == "identifier":
+        kind = IdKind(spec.identifier_kind) if spec.identifier_kind else None
+        return _identifier_parser(kind, allowlist)
+    return field_parser(spec)
 
 
-def _parser(spec: FieldSpec) -> _Parse:
-    if spec.type == "text":
-        return _text_parser(spec)
-    if spec.type == "date":
-        return parse_date
-    if spec.type == "decimal":
-        unit = spec.unit
-        return lambda cell: parse_amount(cell, unit)
-    if spec.type == "integer":
-        return parse_integer
-    if spec.type == "enum":
-        return _Enum(spec)
-    raise ValueError(f"no parser for field type {spec.type}")
+VALUE_MEMO_SIZE = 4096
+MEMO_CELL_LENGTH = SHORT_TEXT
+"""Each column of a RowCleaner remembers up to VALUE_MEMO_SIZE distinct cells of up to
+MEMO_CELL_LENGTH characters with the value they parse to, and is emptied when full: a file
+repeats its dates, amounts, enumeration values, authorities and the codes and names of its
+subjects.
+
+It is safe because a cell's value depends on nothing but the cell: not the row, not `today`
+(compared after parsing), not the language (refusals raise BadValue and are not
+remembered; their messages are made afterwards). Only text cells are remembered: the cells
+1, 1.0 and True are equal keys but different cells. Values are immutable (str, date,
+Decimal), except the list of a multiple enumeration, which is not remembered. A valid code
+stays remembered for the rest of the file, as the file's codes are checked against the
+allowlist as it was when they were first seen."""
+
+
+class _Memo(Enum):
+    UNSEEN = "unseen"
+
+
+_UNSEEN: Final = _Memo.UNSEEN
+"""A cell the column's memo does not hold (None is a value). A module constant: looking
+a member up on its Enum class costs more than the lookup it guards."""
 
 
 class RowCleaner:
@@ -330,24 +247,27 @@ class RowCleaner:
                 raise ValueError(f"column {header!r} maps to {key!r}, not a field of {item.code}")
             indices.setdefault(key, []).append(index)
         self._width = len(columns.headers)
-        self._singles: list[tuple[str, FieldSpec, int, _Parse]] = []
-        self._merged: list[tuple[str, FieldSpec, tuple[int, ...], _Parse]] = []
-        self._identifiers: list[tuple[str, FieldSpec, int, IdKind | None, str | None]] = []
-        self._id_cache: dict[str, dict[str, IdentifierCheck]] = {}
+        self._padding: tuple[None, ...] = (None,) * self._width
+        # (key, spec, column, parse, memo, the longest cell remembered: 0 for none)
+        self._singles: list[tuple[str, FieldSpec, int, Parse, dict[Cell, Value], int]] = []
+        self._merged: list[tuple[str, FieldSpec, tuple[int, ...], Parse]] = []
+        self._id_numbers: list[tuple[str, FieldSpec, int, IdKind | None, str]] = []
         for key, spec in specs.items():
             where = indices.get(key)
             if where is None:
                 continue
             if len(where) > 1 and not spec.multiple:
                 raise ValueError(f"field {key!r} of {item.code} has {len(where)} columns")
-            if spec.type == "identifier":
-                kind = IdKind(spec.identifier_kind) if spec.identifier_kind else None
-                self._identifiers.append((key, spec, where[0], kind, ID_TYPE_FIELDS.get(key)))
-                self._id_cache[key] = {}
+            kind = IdKind(spec.identifier_kind) if spec.identifier_kind else None
+            type_key = ID_TYPE_FIELDS.get(key)
+            if spec.type == "identifier" and type_key and (kind is not None or spec.personal):
+                self._id_numbers.append((key, spec, where[0], kind, type_key))
             elif len(where) == 1:
-                self._singles.append((key, spec, where[0], _parser(spec)))
+                longest = 0 if spec.multiple else MEMO_CELL_LENGTH
+                parse = _parser(spec, allowlist)
+                self._singles.append((key, spec, where[0], parse, {}, longest))
             else:
-                self._merged.append((key, spec, tuple(where), _parser(spec)))
+                self._merged.append((key, spec, tuple(where), _parser(spec, allowlist)))
         self._has_category = SUBJECT_CATEGORY in indices
         self._required = self._required_by_type(item, indices.keys())
         self._org_keys = tuple(k for k in ORG_IDENTIFIER_KEYS if k in specs)
@@ -377,22 +297,32 @@ class RowCleaner:
         of the row (not only the first)."""
         cells = row.cells
         width = len(cells)
+        if width < self._width:  # a short row: its missing cells are empty
+            cells = (*cells, *self._padding[width:])
         values = self._empty.copy()
         errors: list[RowError] = []
         bad: set[str] = set()
-        for key, spec, index, parse in self._singles:
-            cell = cells[index] if index < width else None
+        for key, spec, index, parse, memo, longest in self._singles:
+            cell = cells[index]
             if cell is None or cell == "":
                 continue
-            try:
-                values[key] = parse(cell)
-            except BadValue as problem:
-                errors.append(self._value_error(spec, problem, cell))
-                bad.add(key)
+            value = memo.get(cell, _UNSEEN)
+            if value is _UNSEEN:
+                try:
+                    value = parse(cell)
+                except BadValue as problem:
+                    errors.append(self._value_error(spec, problem, cell))
+                    bad.add(key)
+                    continue
+                if type(cell) is str and len(cell) <= longest:  # see MEMO_CELL_LENGTH
+                    if len(memo) >= VALUE_MEMO_SIZE:
+                        memo.clear()
+                    memo[cell] = value
+            values[key] = value
         for key, spec, where, parse in self._merged:
             merged: list[str] = []
             for index in where:
-                cell = cells[index] if index < width else None
+                cell = cells[index]
                 if cell is None or cell == "":
                     continue
                 try:
@@ -405,16 +335,16 @@ class RowCleaner:
                     merged.extend(parsed)
             if merged:
                 values[key] = list(dict.fromkeys(merged))
-        for key, spec, index, kind, type_key in self._identifiers:
-            cell = cells[index] if index < width else None
+        for key, spec, index, kind, type_key in self._id_numbers:
+            cell = cells[index]
             if cell is None or cell == "":
                 continue
-            self._identifier(key, spec, cell, kind, type_key, values, errors, bad)
+            self._id_number(key, spec, cell, kind, type_key, values, errors, bad)
         subject_type = self._subject_type(values)
         self._validate(values, subject_type, errors, bad)
         extra: dict[str, str] = {}
         for index, name in self._extra:
-            cell = cells[index] if index < width else None
+            cell = cells[index]
             if cell is not None and cell != "":
                 extra[name] = cell if isinstance(cell, str) else cell_text(cell)
         for index in range(self._width, width):  # cells past the header row: kept, not lost
@@ -426,25 +356,24 @@ class RowCleaner:
             errors.sort(key=lambda error: self._order.get(error.field, last))
         return CleanRow(row.row_no, values, extra, subject_type, errors)
 
-    def _identifier(
+    def _id_number(
         self,
         key: str,
         spec: FieldSpec,
         cell: Cell,
         kind: IdKind | None,
-        type_key: str | None,
+        type_key: str,
         values: dict[str, Value],
         errors: list[RowError],
         bad: set[str],
     ) -> None:
+        """An ID number with a document type field: a citizen ID is checked (see the module
+        docstring), and a valid one fills an empty type with 身份证."""
         text = cell_text(cell).strip()
         if not text or text in PLACEHOLDERS:
             return
         if kind is None:
-            if not spec.personal:
-                values[key] = normalise(text)
-                return
-            id_type = values.get(type_key) if type_key else None
+            id_type = values.get(type_key)
             code = normalise(text)
             if id_type == CITIZEN_ID_TYPE or (
                 id_type is None and _CITIZEN_ID_SHAPE.fullmatch(code)
@@ -453,22 +382,15 @@ class RowCleaner:
             else:
                 values[key] = code
                 return
-        cache = self._id_cache[key]  # the same authority, company or person recurs in a file
-        result = cache.get(text)
-        if result is None:
-            result = check(text, kind, allowlist=self._allowlist)
-            if len(cache) >= _ID_CACHE_LIMIT:
-                cache.clear()
-            cache[text] = result
+        result = check(text, kind, allowlist=self._allowlist)
         if result.valid:
             values[key] = result.normalised
-            if type_key is not None and values.get(type_key) is None and type_key not in bad:
+            if values.get(type_key) is None and type_key not in bad:
                 type_spec = self._specs.get(type_key)
                 if type_spec is not None and CITIZEN_ID_TYPE in type_spec.values:
                     values[type_key] = CITIZEN_ID_TYPE
             return
-        message = _message("identifier", field=spec.name, reason=result.message)
-        errors.append(RowError(key, result.reason, message))
+        errors.append(self._code_error(spec, result))
         bad.add(key)
 
     def _subject_type(self, values: dict[str, Value]) -> str:
@@ -485,13 +407,15 @@ class RowCleaner:
     ) -> None:
         reported = set(bad)
         self._check_identity(values, subject_type, errors, reported)
-        for key in self._required.get(subject_type, self._required[""]):
-            if values[key] is not None or key in reported:
-                continue
-            if any(values.get(alt) for alt in REQUIRED_ALTERNATIVES.get(key, ())):
-                continue
-            errors.append(self._error(key, "field.required"))
-            reported.add(key)
+        required = self._required.get(subject_type, self._required[""])
+        if None in map(values.__getitem__, required):  # rare: which are missing, and why
+            for key in required:
+                if values[key] is not None or key in reported:
+                    continue
+                if any(values.get(alt) for alt in REQUIRED_ALTERNATIVES.get(key, ())):
+                    continue
+                errors.append(self._error(key, "field.required"))
+                reported.add(key)
         if not subject_type:
             # a bad category or a bad code already explains why no type could be found
             if SUBJECT_CATEGORY not in reported and not bad.intersection(self._subject_keys):
@@ -523,7 +447,10 @@ class RowCleaner:
             keys, code = self._person_keys, "subject.no_person_identifier"
         else:
             return
-        if not keys or any(values[k] is not None or k in reported for k in keys):
+        for key in keys:
+            if values[key] is not None or key in reported:
+                return
+        if not keys:
             return
         names = "、".join(self._specs[k].name for k in keys)
         label = SubjectKind(subject_type).label
@@ -554,12 +481,18 @@ class RowCleaner:
     def _error(self, key: str, code: str, **params: Any) -> RowError:
         return RowError(key, code, _message(code, field=self._specs[key].name, **params))
 
+    def _code_error(self, spec: FieldSpec, result: IdentifierCheck) -> RowError:
+        message = _message("identifier", field=spec.name, reason=result.message)
+        return RowError(spec.key, result.reason, message)
+
     def _value_error(self, spec: FieldSpec, problem: BadValue, cell: Cell) -> RowError:
+        if isinstance(problem, _BadCode):
+            return self._code_error(spec, problem.result)
         params: dict[str, Any] = {"field": spec.name}
-        if isinstance(problem, _TooLong):
+        if isinstance(problem, TooLong):
             params.update(max=spec.max_length, n=problem.length)
         else:  # only text and code fields are personal: they never get here with a value
-            shown = problem.piece if isinstance(problem, _BadPiece) else cell_text(cell)
+            shown = problem.piece if isinstance(problem, BadPiece) else cell_text(cell)
             params["value"] = _shown(shown)
             if spec.type == "enum":
                 params["allowed"] = "、".join(spec.values)

@@ -1,10 +1,12 @@
-"""Reading one cell as text, a date, an amount or a whole number, in the spellings real files use.
+"""Reading one cell as text, a date, an amount, a whole number or an enumeration value, in the
+spellings real files use.
 
 Departments type dates as `2016-11-25`, `2016/11/25`, `2016.11.25`, `2016年11月25日` or
 `20161125`, spreadsheets store them as date cells or bare Excel serial numbers, amounts come
-as `1,500.00`, `１．５` or `15000元`, and everything may be full-width (RULES.md). These
-parsers accept exactly those forms and refuse the rest with a `BadValue` reason code; the
-caller (cleaning.py) turns the code into a message that names the field.
+as `1,500.00`, `１．５` or `15000元`, enumeration values in older or abbreviated names, and
+everything may be full-width (RULES.md). These parsers accept exactly those forms and refuse
+the rest with a `BadValue` reason code; the caller (cleaning.py, which takes each field's
+parser from `field_parser`) turns the code into a message that names the field.
 
 They run once per cell on files of millions of rows: the regular expressions are compiled
 once here, ASCII text skips Unicode normalisation, and the common ISO date takes the C path.
@@ -15,10 +17,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
-from xinyong.records.ingest.types import Cell
+from xinyong.catalog.schema import FieldSpec
+from xinyong.records.ingest.types import Cell, Value
 
 LONG_TERM = date(2099, 12, 31)
 """What 有效期至 and similar fields say for "long-term" (长期有效), by the national convention."""
@@ -271,3 +276,151 @@ def parse_integer(cell: Cell) -> Decimal | None:
     if number.adjusted() >= MAX_AMOUNT_DIGITS:
         raise BadValue("integer.invalid")
     return number
+
+
+# -- a field's cells ------------------------------------------------------------------------
+
+Parse = Callable[[Cell], Value]
+
+SHORT_TEXT = 200
+"""Text fields up to this `max_length` (names, numbers) have runs of whitespace collapsed;
+longer ones (facts, content) keep their line breaks and are only trimmed."""
+
+ENUM_VARIANTS: dict[str, tuple[str, ...]] = {
+    # 行政相对人类别
+    "法人": ("法人及非法人组织",),
+    "非法人组织": ("法人及非法人组织",),
+    "法人和非法人组织": ("法人及非法人组织",),
+    "法人或非法人组织": ("法人及非法人组织",),
+    "法人及其他组织": ("法人及非法人组织",),
+    "法人或其他组织": ("法人及非法人组织",),
+    "其他组织": ("法人及非法人组织",),
+    "个体户": ("个体工商户",),
+    "个体": ("个体工商户",),
+    "个人": ("自然人",),
+    # 证件类型
+    "居民身份证": ("身份证",),
+    "身份证号": ("身份证",),
+    "身份证号码": ("身份证",),
+    "公民身份号码": ("身份证",),
+    "护照": ("护照号",),
+    # 处罚类别: older and abbreviated names of the categories of 行政处罚法 art. 9
+    "没收违法所得/非法财物": ("没收违法所得", "没收非法财物"),
+    "没收违法所得及非法财物": ("没收违法所得", "没收非法财物"),
+    "没收违法所得和非法财物": ("没收违法所得", "没收非法财物"),
+    "没收违法所得、没收非法财物": ("没收违法所得", "没收非法财物"),
+    "没收非法所得": ("没收违法所得",),
+    # the pre-2021 law's single category "暂扣或者吊销许可证、暂扣或者吊销执照" cannot be
+    # split after the fact: both values are recorded, so the record is classed by the graver
+    "暂扣或吊销许可证件": ("暂扣许可证件", "吊销许可证件"),
+    "暂扣或者吊销许可证件": ("暂扣许可证件", "吊销许可证件"),
+    "暂扣或吊销许可证": ("暂扣许可证件", "吊销许可证件"),
+    "暂扣或者吊销许可证": ("暂扣许可证件", "吊销许可证件"),
+    "暂扣或吊销执照": ("暂扣许可证件", "吊销许可证件"),
+    "暂扣或者吊销执照": ("暂扣许可证件", "吊销许可证件"),
+    "暂扣许可证": ("暂扣许可证件",),
+    "暂扣执照": ("暂扣许可证件",),
+    "吊销许可证": ("吊销许可证件",),
+    "吊销执照": ("吊销许可证件",),
+    "吊销营业执照": ("吊销许可证件",),
+    "停产停业": ("责令停产停业",),
+    "拘留": ("行政拘留",),
+    # 许可类别
+    "普通许可": ("普通",),
+    "特许许可": ("特许",),
+}
+"""Spellings seen in real files → catalogue values (keys folded, without whitespace). A
+variant applies to a field only if all its values are among the field's values."""
+
+_SPLIT = re.compile(r"[;、,\s]+")
+"""Separators of several values in one cell, after folding (；，→ ;,); `/` is tried second,
+within a piece, so that 没收违法所得/非法财物 is read as one spelling first."""
+
+
+class EnumParser:
+    """Reads an enumeration cell: exact catalogue values and their known variants."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        allowed = set(spec.values)
+        self.lookup: dict[str, tuple[str, ...]] = {}
+        for variant, targets in ENUM_VARIANTS.items():
+            if set(targets) <= allowed and (spec.multiple or len(targets) == 1):
+                self.lookup[variant] = targets
+        for value in spec.values:
+            self.lookup["".join(fold(value).split())] = (value,)
+        self.multiple = spec.multiple
+
+    def __call__(self, cell: Cell) -> Value:
+        text = fold(cell_text(cell))
+        if not text or text in PLACEHOLDERS:
+            return None
+        whole = self.lookup.get("".join(text.split()))
+        if whole is not None:
+            return list(whole) if self.multiple else whole[0]
+        if not self.multiple:
+            raise BadValue("enum.invalid")
+        found: list[str] = []
+        for piece in _SPLIT.split(text):
+            if not piece:
+                continue
+            values = self.lookup.get(piece)
+            if values is None:
+                values = tuple(v for part in piece.split("/") if part for v in self._one(part))
+            found.extend(values)
+        return list(dict.fromkeys(found)) or None
+
+    def _one(self, piece: str) -> tuple[str, ...]:
+        values = self.lookup.get(piece)
+        if values is None:
+            raise BadPiece(piece)
+        return values
+
+
+class BadPiece(BadValue):
+    """One value of a multiple enumeration that is not allowed: quoted alone in the message."""
+
+    def __init__(self, piece: str) -> None:
+        super().__init__("enum.invalid")
+        self.piece = piece
+
+
+def text_parser(spec: FieldSpec) -> Parse:
+    """A text field's cells: folded (`fold_text`), trimmed, whitespace runs collapsed in
+    short text, refused past `max_length`."""
+    limit = spec.max_length
+    collapse = limit is not None and limit <= SHORT_TEXT
+
+    def parse(cell: Cell) -> Value:
+        text = fold_text(cell if isinstance(cell, str) else cell_text(cell))
+        if collapse:
+            text = " ".join(text.split())
+        if not text:
+            return None
+        if limit is not None and len(text) > limit:
+            raise TooLong(len(text))
+        return text
+
+    return parse
+
+
+class TooLong(BadValue):
+    """Text longer than its field's `max_length`."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__("field.too_long")
+        self.length = length
+
+
+def field_parser(spec: FieldSpec) -> Parse:
+    """The reader of a text, date, amount, whole-number or enumeration field's cells."""
+    if spec.type == "text":
+        return text_parser(spec)
+    if spec.type == "date":
+        return parse_date
+    if spec.type == "decimal":
+        return partial(parse_amount, unit=spec.unit)
+    if spec.type == "integer":
+        return parse_integer
+    if spec.type == "enum":
+        return EnumParser(spec)
+    raise ValueError(f"no parser for field type {spec.type}")
