@@ -31,4 +31,4 @@ pytest: $(BIN)/.installed
 
 # Regenerate the compiled translations after editing a .po file.
 messages: $(BIN)/.installed
-	cd src/xinyong && ../../$(BIN)/xinyong makemessages -l en --no-obsolete --ignore "migrations/*" && ../../$(BIN)/xinyong compilemessages
+	cd src/xinyong && XINYONG_VAR_DIR=$(CURDIR)/var ../../$(BIN)/xinyong makemessages -l en --no-obsolete --ignore "migrations/*" && XINYONG_VAR_DIR=$(CURDIR)/var ../../$(BIN)/xinyong compilemessages
