@@ -171,6 +171,8 @@ class Record(models.Model):
                 fields=["item", "organisation", "decision_date"], name="record_item_org_date_idx"
             ),
             models.Index(fields=["publication_ends"], name="record_pub_ends_idx"),
+            # The publicity pages: an item's latest decisions first, read backwards.
+            models.Index(fields=["item", "decision_date"], name="record_item_date_idx"),
         ]
 
     def __str__(self) -> str:
