@@ -7,6 +7,7 @@ so nothing else in the code base reaches into the environment.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -25,6 +26,27 @@ def _list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _count(name: str, default: int) -> int:
+    """A non-negative whole number (0 switches the thing it counts off)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise RuntimeError(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
+def _networks(name: str) -> list[str]:
+    """Addresses or CIDR networks, checked now so a typo stops the start, not a request."""
+    found = _list(name, [])
+    for entry in found:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise RuntimeError(f"{name}: {entry!r} is not an IP address or network") from exc
+    return found
 
 
 def _kept_secret(var_dir: Path, filename: str, make: str) -> str:
@@ -58,6 +80,16 @@ class Config:
     https: bool
     hsts_seconds: int
     log_level: str
+    redis_url: str
+    """Cache in Redis (shared by all workers and hosts) instead of a database table."""
+    trusted_proxies: list[str]
+    """Reverse proxies whose X-Forwarded-For names the client; others are the client."""
+    search_rate: int
+    """Portal searches per minute per anonymous client address (0: no limit)."""
+    api_rate: int
+    """Read API calls per minute per anonymous client address (0: no limit)."""
+    token_api_rate: int
+    """Read API calls per minute per API token (0: no limit)."""
 
 
 def load() -> Config:
@@ -84,6 +116,11 @@ def load() -> Config:
         https=_flag("XINYONG_HTTPS", True),
         hsts_seconds=int(os.environ.get("XINYONG_HSTS_SECONDS", "0")),
         log_level=os.environ.get("XINYONG_LOG_LEVEL", "INFO"),
+        redis_url=os.environ.get("XINYONG_REDIS_URL", "").strip(),
+        trusted_proxies=_networks("XINYONG_TRUSTED_PROXIES"),
+        search_rate=_count("XINYONG_RATE_SEARCH", 60),
+        api_rate=_count("XINYONG_RATE_API", 60),
+        token_api_rate=_count("XINYONG_RATE_TOKEN", 600),
     )
 
 

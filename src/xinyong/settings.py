@@ -107,6 +107,30 @@ def _database(url: str) -> dict[str, Any]:
 DATABASES = {"default": _database(CONFIG.database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _cache(redis_url: str) -> dict[str, Any]:
+    """One cache for every gunicorn worker (rate-limit counters must be shared): a table in
+    the database by default (created by core's migration), Redis when one is configured."""
+    if redis_url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "xinyong_cache",
+        # Every write counts the table: room for a minute of counters of many addresses.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+
+
+CACHES = {"default": _cache(CONFIG.redis_url)}
+XINYONG_RATE_LIMITS = {
+    "search": CONFIG.search_rate,
+    "api": CONFIG.api_rate,
+    "api_token": CONFIG.token_api_rate,
+}
+"""Requests per minute (0: no limit): portal searches and read API calls per anonymous
+client address, read API calls per token (`xinyong.core.ratelimit`)."""
+XINYONG_TRUSTED_PROXIES = CONFIG.trusted_proxies
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [

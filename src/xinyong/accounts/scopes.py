@@ -14,6 +14,11 @@ SCOPES: dict[str, Promise] = {
     "records:submit": _("报送信用记录"),
     "records:read": _("查询信用记录"),
     "subjects:read": _("查询信用主体"),
+    # The read API's government-shared view of a subject: besides its public records, those
+    # of 授权查询 and 政务共享 catalogue items. Honoured for government organisations only
+    # (信用办, departments, district governments, courts); each read needs a stated purpose
+    # and is written to the audit log.
+    "records:read_shared": _("查询政务共享信用记录"),
     "lists:check": _("名单核查"),
     "reports:create": _("生成信用报告"),
     "exchange:feed": _("平台数据交换"),

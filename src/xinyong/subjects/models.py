@@ -10,9 +10,13 @@ back office address a subject by its opaque `public_id`, never by an ID number. 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 from django.db.models import Q
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 CITIZEN_ID_CONTEXT = "subject.citizen_id"
@@ -107,7 +111,15 @@ class Subject(models.Model):
                 name="subject_citizen_id_only_for_persons",
             ),
         ]
-        indexes = [models.Index(fields=["district", "kind"], name="subject_district_kind_idx")]
+        indexes = [
+            models.Index(fields=["district", "kind"], name="subject_district_kind_idx"),
+            # Search finds a natural person only by exact name within a district.
+            models.Index(
+                fields=["name", "district"],
+                name="subject_person_name_idx",
+                condition=Q(kind=SubjectKind.NATURAL_PERSON),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.get_kind_display()})"
@@ -178,3 +190,29 @@ class SubjectName(models.Model):
     def __str__(self) -> str:
         # Not the name itself: a person's name must not appear unmasked wherever rows are listed.
         return f"{self.subject_id}#{self.pk}"
+
+
+# -- the search index (subjects.services.search_index) ------------------------------------------
+
+
+def _search_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """SQLite's index triggers call Python functions: every connection must have them."""
+    if connection.vendor == "sqlite":
+        from xinyong.subjects.services.search_index import install_sqlite_functions
+
+        install_sqlite_functions(connection.connection)
+
+
+def _search_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After `migrate`: SQLite drops a table's triggers when a migration rebuilds it."""
+    if getattr(sender, "label", None) != "subjects":
+        return
+    from django.db import connections
+
+    from xinyong.subjects.services.search_index import ensure_triggers
+
+    ensure_triggers(connections[using])
+
+
+connection_created.connect(_search_functions, dispatch_uid="subjects.search_functions")
+post_migrate.connect(_search_triggers, dispatch_uid="subjects.search_triggers")

@@ -18,21 +18,33 @@ from xinyong.subjects.services.lookup import (
     summary,
 )
 from xinyong.subjects.services.parsing import Rejection, SubjectIdentifiers
+from xinyong.subjects.services.search import (
+    Hit,
+    Match,
+    Results,
+    carries_id_number,
+    search_subjects,
+)
 
 __all__ = [
     "ConflictPointer",
+    "Hit",
     "LearnedIdentifier",
     "LinkConflict",
     "LinkRequest",
     "LinkResult",
+    "Match",
     "Rejection",
+    "Results",
     "SubjectError",
     "SubjectIdentifiers",
+    "carries_id_number",
     "display_name",
     "find_subject",
     "link",
     "link_many",
     "masked_id",
     "reveal_citizen_id",
+    "search_subjects",
     "summary",
 ]

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinyong.core.context import in_job
 from xinyong.demo import services
+from xinyong.demo.records import land_records
 
 READY_TIMEOUT_SECONDS = 60
 
@@ -39,10 +40,15 @@ class Command(BaseCommand):
         with in_job("demo"):
             report = services.load_tianjin_policy()
             created = services.ensure_subjects()
+            landed = land_records()
             accounts = services.ensure_accounts()
         counts = ", ".join(f"{s} {report.count(s)}" for s in ("new", "changed", "unchanged"))
         self.stdout.write(f"policy: {counts}")
         self.stdout.write(f"subjects: {created} created")
+        self.stdout.write(
+            f"records: {landed.accepted} accepted, {landed.rejected} rejected "
+            f"in {landed.submissions} submissions; {landed.public} public"
+        )
         self.stdout.write("demo accounts (username / password / organisation / roles):")
         for account in accounts:
             self.stdout.write(
