@@ -17,16 +17,12 @@ ID number.
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import P, PathEx, QueryEx, Router
 
@@ -46,13 +42,12 @@ from xinyong.api.subject_schemas import (
     SubjectOut,
     View,
 )
-from xinyong.catalog.models import CatalogItem, Disclosure
+from xinyong.catalog.models import Disclosure
 from xinyong.core import audit, ratelimit
 from xinyong.core.identifiers import IdKind, check, normalise
 from xinyong.core.models import District
 from xinyong.core.privacy import mask_in_text
 from xinyong.records import public
-from xinyong.records.models import Record, RecordState
 from xinyong.subjects.models import Subject
 from xinyong.subjects.services import Hit, carries_id_number, search_subjects
 
@@ -68,7 +63,6 @@ GOVERNMENT_KINDS = frozenset(
 )
 """Organisations whose tokens may read the government-shared view."""
 
-SHARED_DISCLOSURES = (Disclosure.AUTHORISED, Disclosure.GOVERNMENT)
 MAX_PAGE_SIZE = 50
 MAX_PAGES = 1000
 _USCC_SHAPE = re.compile(r"[0-9A-Z]{18}")
@@ -272,64 +266,6 @@ def _group(group: public.ItemGroup, disclosure: str) -> ItemRecords:
     )
 
 
-def shared_groups(
-    subject: Subject, *, today: datetime.date | None = None
-) -> list[tuple[str, public.ItemGroup]]:
-    """The subject's current records of 授权查询 and 政务共享 items with each item's disclosure
-    class, grouped like the public ones (the most recent `PER_ITEM` of each, with its total):
-    active, not withdrawn, and within their sharing period. Three queries."""
-    day = today or timezone.localdate()
-    items = {
-        item.pk: item
-        for item in CatalogItem.objects.filter(disclosure__in=SHARED_DISCLOSURES, is_active=True)
-        .select_related("current_version")
-        .order_by("pk")
-        if subject.kind in item.subject_types
-    }
-    if not items:
-        return []
-    mine = Record.objects.filter(
-        Q(publication_ends__isnull=True) | Q(publication_ends__gte=day),
-        subject=subject,
-        item_id__in=list(items),
-        state=RecordState.ACTIVE,
-    )
-    totals = {
-        row["item_id"]: row["n"]
-        for row in mine.values("item_id").annotate(n=Count("pk")).order_by()
-    }
-    ranked = (
-        mine.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("item_id")],
-                order_by=[F("decision_date").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=public.PER_ITEM)
-        .select_related("organisation", "current_version")
-        .order_by("item_id", "-decision_date", "-pk")
-    )
-    by_item: dict[int, list[public.PublicRecord]] = {}
-    for record in ranked:
-        record.subject, record.item = subject, items[record.item_id]
-        by_item.setdefault(record.item_id, []).append(public.shown_record(record))
-    return [
-        (
-            item.disclosure,
-            public.ItemGroup(
-                code=item.code,
-                name=item.name,
-                polarity=item.polarity,
-                description=str(item.definition.get("description", "")),
-                total=totals.get(pk, 0),
-                records=tuple(by_item.get(pk, ())),
-            ),
-        )
-        for pk, item in items.items()
-    ]
-
-
 def _subject_out(
     request: HttpRequest, subject: Subject, view: View, groups: list[ItemRecords]
 ) -> SubjectOut:
@@ -406,7 +342,7 @@ def read_subject(
     if not shared:
         return _subject_out(request, subject, "public", groups)
     with acting_for(request, SCOPE) as (token, _viewer):
-        extra = shared_groups(subject)
+        extra = public.shared_groups(subject)
         groups += [_group(group, disclosure) for disclosure, group in extra]
         audit.record(
             "subject.read",

@@ -468,3 +468,67 @@ def latest_publicity(
         record.item = item
         shown.append(_public_record(record, definition))
     return PublicityPage(item.code, item.name, tuple(shown), number, pages, total)
+
+
+# -- beyond the public: what government bodies may read ------------------------------------------
+
+SHARED_DISCLOSURES = (Disclosure.AUTHORISED, Disclosure.GOVERNMENT)
+
+
+def shared_groups(
+    subject: Subject, *, today: datetime.date | None = None
+) -> list[tuple[str, ItemGroup]]:
+    """For government readers only (the API checks who asks, and audits it): the subject's
+    current records of 授权查询 and 政务共享 items with each item's disclosure
+    class, grouped like the public ones (the most recent `PER_ITEM` of each, with its total):
+    active, not withdrawn, and within their sharing period. Three queries."""
+    day = today or timezone.localdate()
+    items = {
+        item.pk: item
+        for item in CatalogItem.objects.filter(disclosure__in=SHARED_DISCLOSURES, is_active=True)
+        .select_related("current_version")
+        .order_by("pk")
+        if subject.kind in item.subject_types
+    }
+    if not items:
+        return []
+    mine = Record.objects.filter(
+        Q(publication_ends__isnull=True) | Q(publication_ends__gte=day),
+        subject=subject,
+        item_id__in=list(items),
+        state=RecordState.ACTIVE,
+    )
+    totals = {
+        row["item_id"]: row["n"]
+        for row in mine.values("item_id").annotate(n=Count("pk")).order_by()
+    }
+    ranked = (
+        mine.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("item_id")],
+                order_by=[F("decision_date").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=PER_ITEM)
+        .select_related("organisation", "current_version")
+        .order_by("item_id", "-decision_date", "-pk")
+    )
+    by_item: dict[int, list[PublicRecord]] = {}
+    for record in ranked:
+        record.subject, record.item = subject, items[record.item_id]
+        by_item.setdefault(record.item_id, []).append(shown_record(record))
+    return [
+        (
+            item.disclosure,
+            ItemGroup(
+                code=item.code,
+                name=item.name,
+                polarity=item.polarity,
+                description=str(item.definition.get("description", "")),
+                total=totals.get(pk, 0),
+                records=tuple(by_item.get(pk, ())),
+            ),
+        )
+        for pk, item in items.items()
+    ]
