@@ -19,7 +19,8 @@ from xinyong.accounts.models import ApiToken, Organisation
 from xinyong.accounts.services import revoke_token
 from xinyong.core import audit
 from xinyong.core.models import AuditEntry
-from xinyong.subjects.models import Subject
+from xinyong.subjects.models import AccessKind, Subject
+from xinyong.subjects.services import access_log
 
 URL = "/api/v1/subjects"
 SHARED = ("subjects:read", "records:read_shared")
@@ -59,6 +60,10 @@ def test_a_government_token_with_purpose_gets_the_shared_view_and_is_audited(
     assert entry.actor_label == f"token:{secret[:11]}" and entry.request_id
     assert entry.after == {"view": "shared", "records": {"TQNMGGZ": 1}}
     assert audit.verify()[1] is None
+    # The subject's own access log names the reader, the purpose and the basis.
+    [access] = access_log(mixed.pk)
+    assert (access.kind, access.organisation_id) == (AccessKind.SHARED_READ, hrss.pk)
+    assert access.purpose == PURPOSE and "TQNMGGZ" in access.legal_basis
 
 
 def test_a_purpose_is_required_and_id_numbers_in_it_are_masked(
@@ -79,6 +84,7 @@ def test_a_purpose_is_required_and_id_numbers_in_it_are_masked(
     [entry] = _reads()
     assert number not in json.dumps([entry.purpose, entry.after], ensure_ascii=False)
     assert entry.purpose == f"核查 {number[:6]}********{number[-4:]} 的关联企业"
+    assert [a.purpose for a in access_log(mixed.pk)] == [entry.purpose]
 
 
 def test_anonymous_callers_and_plain_tokens_get_the_public_view_unaudited(
@@ -93,6 +99,7 @@ def test_anonymous_callers_and_plain_tokens_get_the_public_view_unaudited(
         assert "津人社处" not in json.dumps(body, ensure_ascii=False)
     assert anonymous == plain
     assert _reads() == []
+    assert not access_log(mixed.pk).exists()
 
 
 def test_expired_and_withdrawn_shared_records_are_absent(

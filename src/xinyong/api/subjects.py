@@ -21,6 +21,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,8 +49,8 @@ from xinyong.core.identifiers import IdKind, check, normalise
 from xinyong.core.models import District
 from xinyong.core.privacy import mask_in_text
 from xinyong.records import public
-from xinyong.subjects.models import Subject
-from xinyong.subjects.services import Hit, carries_id_number, search_subjects
+from xinyong.subjects.models import AccessKind, Subject
+from xinyong.subjects.services import Hit, carries_id_number, record_access, search_subjects
 
 SCOPE = "subjects:read"
 SHARED_SCOPE = "records:read_shared"
@@ -341,7 +342,7 @@ def read_subject(
     groups = [_group(g, Disclosure.PUBLIC) for g in public.public_records_for(subject)]
     if not shared:
         return _subject_out(request, subject, "public", groups)
-    with acting_for(request, SCOPE) as (token, _viewer):
+    with acting_for(request, SCOPE) as (token, _viewer), transaction.atomic():
         extra = public.shared_groups(subject)
         groups += [_group(group, disclosure) for disclosure, group in extra]
         audit.record(
@@ -351,5 +352,13 @@ def read_subject(
             after={"view": "shared", "records": {g.code: g.total for _d, g in extra if g.total}},
             purpose=mask_in_text(purpose),
             organisation_id=token.organisation_id,
+        )
+        record_access(
+            subject.pk,
+            kind=AccessKind.SHARED_READ,
+            organisation_id=token.organisation_id,
+            purpose=purpose,
+            legal_basis=_("公共信用信息目录：%(items)s")
+            % {"items": "、".join(g.code for _d, g in extra if g.total) or "—"},
         )
     return _subject_out(request, subject, "shared", groups)

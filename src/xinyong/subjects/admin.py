@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinyong.core.admin import ReadOnlyAdmin
 from xinyong.core.privacy import mask_person_name
-from xinyong.subjects.models import Subject, SubjectIdentifier, SubjectName
+from xinyong.subjects.models import Subject, SubjectAccess, SubjectIdentifier, SubjectName
 from xinyong.subjects.services import display_name, masked_id
 
 
@@ -92,3 +92,24 @@ class SubjectAdmin(ReadOnlyAdmin):
     @admin.display(description=_("公民身份号码"))
     def shown_id(self, obj: Subject) -> str:
         return masked_id(obj)
+
+
+@admin.register(SubjectAccess)
+class SubjectAccessAdmin(ReadOnlyAdmin):
+    """The access logs of all subjects, for the credit office's oversight of who reads what."""
+
+    list_display = ("accessed_at", "subject", "kind", "organisation", "purpose", "reference")
+    list_filter = ("kind", "organisation")
+    list_select_related = ("organisation",)
+    date_hierarchy = "accessed_at"
+    show_full_result_count = False
+    fields = (
+        "accessed_at",
+        "subject",
+        "kind",
+        "organisation",
+        "purpose",
+        "legal_basis",
+        "reference",
+    )
+    readonly_fields = fields

@@ -192,6 +192,45 @@ class SubjectName(models.Model):
         return f"{self.subject_id}#{self.pk}"
 
 
+class AccessKind(models.TextChoices):
+    SHARED_READ = "shared_read", _("政务共享查询")
+    CHECK = "check", _("名单核查")
+    REPORT = "report", _("信用报告")
+
+
+class SubjectAccess(models.Model):
+    """One read of a subject's non-public data, or one check about it, by an organisation:
+    the subject's "who looked at my data" (谁查询了我). Written by the service that served
+    the read, in the same transaction; never changed afterwards."""
+
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("主体"), on_delete=models.PROTECT, related_name="accesses"
+    )
+    accessed_at = models.DateTimeField(_("时间"))
+    kind = models.CharField(_("类别"), max_length=20, choices=AccessKind.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("查询机构"),
+        on_delete=models.PROTECT,
+        related_name="subject_accesses",
+    )
+    purpose = models.CharField(_("用途"), max_length=200)
+    legal_basis = models.CharField(_("依据"), max_length=300)
+    reference = models.CharField(_("业务编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("查询记录")
+        verbose_name_plural = _("查询记录")
+        ordering = ["subject", "-accessed_at"]
+        indexes = [
+            models.Index(fields=["subject", "-accessed_at"], name="subject_access_recent"),
+            models.Index(fields=["organisation", "-accessed_at"], name="subject_access_by_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.kind} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
 # -- the search index (subjects.services.search_index) ------------------------------------------
 
 

@@ -1,5 +1,7 @@
-"""The subjects service layer: the only code that writes subjects, identifiers and names."""
+"""The subjects service layer: the only code that writes subjects, identifiers, names and
+the access log."""
 
+from xinyong.subjects.services.access import access_log, record_access
 from xinyong.subjects.services.linking import (
     ConflictPointer,
     LearnedIdentifier,
@@ -38,12 +40,14 @@ __all__ = [
     "Results",
     "SubjectError",
     "SubjectIdentifiers",
+    "access_log",
     "carries_id_number",
     "display_name",
     "find_subject",
     "link",
     "link_many",
     "masked_id",
+    "record_access",
     "reveal_citizen_id",
     "search_subjects",
     "summary",

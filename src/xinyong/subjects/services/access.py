@@ -1,0 +1,53 @@
+"""The subject's access log (谁查询了我): who read its non-public data or checked it, why,
+on what basis, and when.
+
+Every service that serves such a read writes one entry in the transaction that serves it,
+so the log cannot miss a read that happened. Purposes are stored with any ID number masked:
+the log is shown to the subject and to auditors, and must not become a copy of what was
+asked about.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from xinyong.core.privacy import mask_in_text
+from xinyong.subjects.models import AccessKind, SubjectAccess
+
+MAX_PURPOSE = 200
+MAX_BASIS = 300
+MAX_REFERENCE = 64
+
+
+def record_access(
+    subject_id: int,
+    *,
+    kind: AccessKind,
+    organisation_id: int,
+    purpose: str,
+    legal_basis: str,
+    reference: str = "",
+    at: datetime | None = None,
+) -> SubjectAccess:
+    """Write one entry of `subject_id`'s access log (see the module doc)."""
+    return SubjectAccess.objects.create(
+        subject_id=subject_id,
+        accessed_at=at or timezone.now(),
+        kind=kind,
+        organisation_id=organisation_id,
+        purpose=mask_in_text(purpose.strip())[:MAX_PURPOSE],
+        legal_basis=legal_basis[:MAX_BASIS],
+        reference=reference[:MAX_REFERENCE],
+    )
+
+
+def access_log(subject_id: int) -> QuerySet[SubjectAccess]:
+    """The subject's access log, newest first, with the organisations that read."""
+    return (
+        SubjectAccess.objects.filter(subject_id=subject_id)
+        .select_related("organisation")
+        .order_by("-accessed_at", "-pk")
+    )
