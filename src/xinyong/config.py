@@ -66,6 +66,26 @@ def _kept_secret(var_dir: Path, filename: str, make: str) -> str:
     return value
 
 
+def _signing_key(raw: str) -> bytes | None:
+    """The Ed25519 private key from the environment, checked now so a bad value stops the start.
+
+    Not generated here: the platform publishes each signing key's public half, so a new key is
+    made by `xinyong keys rotate` (or on first use, into var/) and never behind the operator's
+    back."""
+    if not raw:
+        return None
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except ValueError as exc:
+        raise RuntimeError("XINYONG_SIGNING_KEY is not base64") from exc
+    if len(key) != 32:
+        raise RuntimeError(
+            "XINYONG_SIGNING_KEY must be an Ed25519 private key: 32 bytes, base64-encoded "
+            "(`xinyong keys generate` makes one)"
+        )
+    return key
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the environment can set."""
@@ -75,6 +95,9 @@ class Config:
     database_url: str
     secret_key: str
     data_key: bytes
+    signing_key: bytes | None
+    """The platform's Ed25519 private key (32 bytes) when the environment gives one; without
+    it the key lives in var/signing_key (`xinyong.core.signing.keys`)."""
     allowed_hosts: list[str]
     csrf_trusted_origins: list[str]
     https: bool
@@ -111,6 +134,7 @@ def load() -> Config:
         database_url=database_url,
         secret_key=secret_key,
         data_key=data_key,
+        signing_key=_signing_key(os.environ.get("XINYONG_SIGNING_KEY", "").strip()),
         allowed_hosts=_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]),
         csrf_trusted_origins=_list("CSRF_TRUSTED_ORIGINS", []),
         https=_flag("XINYONG_HTTPS", True),

@@ -15,6 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent
 DEBUG = CONFIG.debug
 SECRET_KEY = CONFIG.secret_key
 XINYONG_DATA_KEY = CONFIG.data_key
+XINYONG_SIGNING_KEY = CONFIG.signing_key
 XINYONG_VAR_DIR = CONFIG.var_dir
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
@@ -132,6 +133,10 @@ client address, read API calls per token (`xinyong.core.ratelimit`)."""
 XINYONG_TRUSTED_PROXIES = CONFIG.trusted_proxies
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+XINYONG_DAILY_JOBS: dict[str, str] = {}
+"""Daily jobs, job name → function (`core.schedules`); the worker runs them at XINYONG_DAILY_AT
+(local time), after midnight so that "ends on day D" is applied on the morning of D."""
+XINYONG_DAILY_AT = "00:30"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,7 +18,15 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from xinyong.core import allowlist, calendar
-from xinyong.core.models import AuditHead, CalendarDay, CalendarYear, District, IrregularCode
+from xinyong.core.models import (
+    AuditHead,
+    CalendarDay,
+    CalendarYear,
+    DailyRun,
+    District,
+    IrregularCode,
+    SigningKey,
+)
 
 MAX_CALENDAR_FILE_BYTES = 256 * 1024
 
@@ -41,6 +49,22 @@ class AuditHeadAdmin(ReadOnlyAdmin):
     """The audit chain's tip: what `xinyong audit verify` compares the chain against."""
 
     list_display = ["seq", "entry_hash"]
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(ReadOnlyAdmin):
+    """What each daily job did on each day (and the error, if it failed)."""
+
+    list_display = ("day", "job", "started_at", "finished_at", "error")
+    list_filter = ("job",)
+    date_hierarchy = "day"
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    """Published public keys; `xinyong keys rotate` adds one (private keys are never here)."""
+
+    list_display = ["key_id", "algorithm", "valid_from", "valid_until"]
 
 
 @admin.register(District)

@@ -1,4 +1,5 @@
-"""`xinyong worker`: runs background tasks from the database queue (django-tasks-db)."""
+"""`xinyong worker`: runs background tasks from the database queue (django-tasks-db), with the
+daily jobs' runner queued when it starts (see `core.schedules`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from xinyong.core.tasks import ensure_scheduled
+
+        ensure_scheduled()
         worker_options: dict[str, Any] = {"interval": options["interval"]}
         if options["batch"]:
             worker_options["batch"] = True
