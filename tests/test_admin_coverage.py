@@ -9,7 +9,7 @@ from django.test import Client
 
 from xinyong.accounts.models import User
 
-APPS = ("core", "accounts", "catalog", "subjects", "records")
+APPS = ("core", "accounts", "catalog", "subjects", "records", "lists")
 
 
 def _inlined() -> set[type]:

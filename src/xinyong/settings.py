@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "xinyong.catalog",
     "xinyong.subjects",
     "xinyong.records",
+    "xinyong.lists",
+    "xinyong.checks",
     "xinyong.api",
     "xinyong.office",
     "xinyong.portal",
@@ -133,7 +135,7 @@ client address, read API calls per token (`xinyong.core.ratelimit`)."""
 XINYONG_TRUSTED_PROXIES = CONFIG.trusted_proxies
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-XINYONG_DAILY_JOBS: dict[str, str] = {}
+XINYONG_DAILY_JOBS: dict[str, str] = {"lists.expire": "xinyong.lists.services.daily"}
 """Daily jobs, job name → function (`core.schedules`); the worker runs them at XINYONG_DAILY_AT
 (local time), after midnight so that "ends on day D" is applied on the morning of D."""
 XINYONG_DAILY_AT = "00:30"

@@ -56,7 +56,7 @@ CASES: dict[str, Case] = {
         lambda d: d["deadlines"].append(
             dict(d["deadlines"][0], effective_from=datetime.date(2024, 1, 1))
         ),
-        "deadlines[5].effective_from",
+        "deadlines[6].effective_from",
         "dates.overlap",
     ),
     "missing legal basis": (

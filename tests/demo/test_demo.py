@@ -13,6 +13,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from xinyong.accounts.models import Role, User
 from xinyong.catalog.models import CatalogItem
 from xinyong.core import audit
+from xinyong.demo.services import CHECKER_ENTRY
+from xinyong.lists.models import ListEntry
 from xinyong.subjects.models import Subject
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +36,30 @@ def test_prepare_twice_reuses_everything(var_dir: Path, capsys: pytest.CaptureFi
     assert {r for u in users.values() for r in u.role_codes()} == set(Role.values)
     passwords = json.loads((var_dir / "demo-accounts.json").read_text())
     assert (var_dir / "demo-accounts.json").stat().st_mode & 0o077 == 0
+    token = passwords.pop(CHECKER_ENTRY)
+    assert token in first and "list entries: 10 created" in first
     for username, password in passwords.items():
         assert password in first
         assert Client().login(username=username, password=password)
 
+    # The demo token checks a listed demo company through the API.
+    listed = ListEntry.objects.filter(list_type__code="market_serious_illegal").first()
+    assert listed is not None
+    answer = Client().post(
+        "/api/v1/checks",
+        {"subject": listed.subject.uscc, "scenario": "public_bidding", "matter": "演示"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200 and answer.json()["result"] == "hits"
+
     call_command("demo", "--prepare-only")
     second = capsys.readouterr().out
     assert "subjects: 0 created" in second and "new 0, changed 0" in second
+    assert "list entries: 0 created" in second and token in second
     assert Subject.objects.count() == subjects
-    assert json.loads((var_dir / "demo-accounts.json").read_text()) == passwords
+    assert json.loads((var_dir / "demo-accounts.json").read_text()) == {
+        **passwords,
+        CHECKER_ENTRY: token,
+    }
     assert audit.verify()[1] is None

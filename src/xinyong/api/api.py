@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xinyong.api import problems
 from xinyong.api.auth import TokenAuth
+from xinyong.api.check_batches import router as check_batches_router
+from xinyong.api.checks import router as checks_router
 from xinyong.api.keys import router as keys_router
 from xinyong.api.subjects import router as subjects_router
 from xinyong.api.submissions import router as submissions_router
@@ -40,3 +42,5 @@ api.add_exception_handler(Http404, problems.not_found)  # type: ignore[arg-type]
 api.add_router("/v1/", submissions_router)
 api.add_router("/v1/", subjects_router)
 api.add_router("/v1/", keys_router)
+api.add_router("/v1/", checks_router)
+api.add_router("/v1/", check_batches_router)

@@ -22,11 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from xinyong.catalog.models import (
     CatalogItem,
     Deadline,
+    ListType,
+    Measure,
     PolicyLoad,
     PolicyObject,
     PolicySetting,
     PolicyVersion,
     PublicationRuleSet,
+    Scenario,
     VersionKind,
 )
 
@@ -123,6 +126,29 @@ class DeadlineAdmin(VersionedAdmin):
 class PolicySettingAdmin(VersionedAdmin):
     version_kind = VersionKind.SETTING
     list_display = ("key", "is_active", "current_version")
+
+
+@admin.register(ListType)
+class ListTypeAdmin(VersionedAdmin):
+    version_kind = VersionKind.LIST_TYPE
+    list_display = ("code", "name", "kind", "source", "notice_working_days", "is_active")
+    list_filter = ("kind", "source", "is_active")
+    search_fields = ("code", "name")
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(VersionedAdmin):
+    version_kind = VersionKind.SCENARIO
+    list_display = ("code", "name", "is_active", "current_version")
+    list_filter = ("is_active",)
+
+
+@admin.register(Measure)
+class MeasureAdmin(VersionedAdmin):
+    version_kind = VersionKind.MEASURE
+    list_display = ("code", "kind", "obligation", "text", "source", "is_active")
+    list_filter = ("kind", "obligation", "source", "scenarios", "list_types", "is_active")
+    search_fields = ("code", "text")
 
 
 @admin.register(PolicyLoad)

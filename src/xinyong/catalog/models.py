@@ -1,7 +1,8 @@
 """The credit information catalogue and the policy it is loaded from, with full history.
 
 Policy lives in YAML files; `xinyong policy load` turns them into these rows. Every object
-the policy defines (district, organisation, catalogue item, rule set, deadline, setting) has
+the policy defines (district, organisation, catalogue item, rule set, deadline, setting, list
+type, scenario, measure) has
 an append-only trail of `PolicyVersion`s; the current tables point at the latest version and
 hold what other apps query. Only `catalog.services` writes these tables.
 """
@@ -44,6 +45,9 @@ class VersionKind(models.TextChoices):
     RULE_SET = "rule_set", _("公示规则")
     DEADLINE = "deadline", _("办理时限")
     SETTING = "setting", _("政策设置")
+    LIST_TYPE = "list_type", _("名单类型")
+    SCENARIO = "scenario", _("应用场景")
+    MEASURE = "measure", _("奖惩措施")
 
 
 class PolicyLoad(models.Model):
@@ -199,3 +203,91 @@ class PolicySetting(PolicyObject):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ListKind(models.TextChoices):
+    PUNISHMENT = "punishment", _("失信惩戒名单")
+    INCENTIVE = "incentive", _("守信激励名单")
+
+
+class ListSource(models.TextChoices):
+    PROCEDURE = "procedure", _("列入程序")
+    EXCHANGED = "exchanged", _("交换获取")
+
+
+class MeasureKind(models.TextChoices):
+    PUNISHMENT = "punishment", _("惩戒")
+    REWARD = "reward", _("激励")
+
+
+class ListType(PolicyObject):
+    """A kind of list (名单) with its legal basis, deciders, duration and removal rules
+    (all in `definition`); the columns are what queries and permission checks filter on."""
+
+    code = models.CharField(_("代码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=300)
+    kind = models.CharField(_("类别"), max_length=16, choices=ListKind.choices)
+    source = models.CharField(_("来源"), max_length=16, choices=ListSource.choices)
+    scope = models.CharField(_("层级"), max_length=16)
+    subject_types = models.JSONField(_("主体类型"), default=list)
+    deciding_departments = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("认定部门"),
+        related_name="decided_list_types",
+        blank=True,
+    )
+    deciding_sectors = models.JSONField(_("认定领域"), default=list, blank=True)
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("陈述申辩期限（工作日）"), null=True, blank=True
+    )
+    catalog_item = models.CharField(_("目录项"), max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("名单类型")
+        verbose_name_plural = _("名单类型")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Scenario(PolicyObject):
+    """A business scenario (行政许可, 政府采购 …) by its stable API code."""
+
+    code = models.CharField(_("代码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+
+    class Meta:
+        verbose_name = _("应用场景")
+        verbose_name_plural = _("应用场景")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Measure(PolicyObject):
+    """A joint punishment or reward measure: for which list types, in which scenarios, by
+    which departments; text, legal basis and source are in `definition`."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=MeasureKind.choices)
+    obligation = models.CharField(_("约束"), max_length=8)
+    text = models.TextField(_("措施内容"))
+    source = models.CharField(_("来源"), max_length=64, db_index=True)
+    list_types = models.ManyToManyField(
+        ListType, verbose_name=_("适用名单"), related_name="measures", blank=True
+    )
+    scenarios = models.ManyToManyField(
+        Scenario, verbose_name=_("应用场景"), related_name="measures", blank=True
+    )
+    implementing_sectors = models.JSONField(_("实施领域"), default=list, blank=True)
+    implementing_kinds = models.JSONField(_("实施机构类型"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("奖惩措施")
+        verbose_name_plural = _("奖惩措施")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return str(self.code)

@@ -386,14 +386,6 @@ class CatalogFile(_Strict):
 
 _M = TypeVar("_M", bound=BaseModel)
 
-FILE_MODELS: dict[str, type[_Strict]] = {
-    "districts.yaml": DistrictsFile,
-    "departments.yaml": DepartmentsFile,
-    "catalog.yaml": CatalogFile,
-    "publication.yaml": PublicationFile,
-}
-"""The files of a policy directory, all required, and the model of each."""
-
 
 def as_loose(model: type[_M], data: Any) -> _M:
     """Re-read stored JSON (dates as strings) into `model`: the strictness that guards the

@@ -16,7 +16,12 @@ from pathlib import Path
 from django.conf import settings
 
 from xinyong.accounts.models import Organisation, OrganisationKind, Role, User
-from xinyong.accounts.services import create_staff_user, set_password
+from xinyong.accounts.services import (
+    authenticate_token,
+    create_staff_user,
+    create_token,
+    set_password,
+)
 from xinyong.catalog.services import LoadReport, default_policy_dir, load_policy
 from xinyong.subjects.models import Subject
 from xinyong.subjects.services import LinkRequest, link_many
@@ -44,6 +49,7 @@ _ACCOUNTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("demo_auditor", OrganisationKind.CREDIT_OFFICE, "", (Role.AUDITOR,)),
     ("demo_submitter", OrganisationKind.DEPARTMENT, "market_regulation", (Role.SUBMITTER,)),
     ("demo_reviewer", OrganisationKind.DEPARTMENT, "market_regulation", (Role.REVIEWER,)),
+    ("demo_tax_operator", OrganisationKind.DEPARTMENT, "tax", (Role.OPERATOR,)),
     ("demo_checker", OrganisationKind.DISTRICT, "", (Role.CHECKER,)),
 )
 
@@ -128,3 +134,21 @@ def ensure_accounts() -> list[DemoAccount]:
         accounts.append(DemoAccount(username, passwords[username], organisation.name, tuple(roles)))
     _keep_passwords(passwords)
     return accounts
+
+
+CHECKER_ENTRY = "api_token:demo_checker"
+DEMO_TOKEN_SCOPES = ("lists:check", "subjects:read")
+
+
+def ensure_check_token() -> str:
+    """An API token of the demo checker's organisation (checks, subject reads), kept with the
+    demo passwords so that it survives a restart; a new one if the kept one no longer works."""
+    kept = _kept_passwords()
+    secret = kept.get(CHECKER_ENTRY, "")
+    if secret and authenticate_token(secret) is not None:
+        return secret
+    organisation = User.objects.get(username="demo_checker").organisation
+    issued = create_token(organisation=organisation, scopes=DEMO_TOKEN_SCOPES, name="demo")
+    kept[CHECKER_ENTRY] = issued.secret
+    _keep_passwords(kept)
+    return issued.secret

@@ -129,9 +129,13 @@ def test_the_worker_processes_an_enqueued_submission_and_its_events(
         )
         assert pending[0][0] == 0 and handled[0][0] == accepted
         tasks = instance.query("SELECT task_path, status FROM django_tasks_database_dbtaskresult")
+        # The worker also ran the day's jobs (nothing had run today) and queued tomorrow's.
         assert sorted(tasks) == [
+            ("xinyong.core.tasks.run_daily_jobs", "READY"),
+            ("xinyong.core.tasks.run_daily_jobs", "SUCCESSFUL"),
             ("xinyong.records.tasks.process_events", "SUCCESSFUL"),
             ("xinyong.records.tasks.process_submission", "SUCCESSFUL"),
         ]
+        assert instance.query("SELECT job, error FROM core_dailyrun") == [("lists.expire", "")]
     finally:
         instance.drop()

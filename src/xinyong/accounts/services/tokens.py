@@ -59,6 +59,7 @@ class TokenPrincipal:
     organisation_uscc: str
     organisation_kind: str
     scopes: frozenset[str]
+    organisation_name: str = ""
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
@@ -212,6 +213,7 @@ def authenticate_token(raw: str) -> TokenPrincipal | None:
         organisation_uscc=token.organisation.uscc,
         organisation_kind=token.organisation.kind,
         scopes=frozenset(token.scopes),
+        organisation_name=token.organisation.name,
     )
 
 

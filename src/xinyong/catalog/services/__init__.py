@@ -6,6 +6,14 @@ Other apps use these names; the submodules are an implementation detail.
 from xinyong.catalog.services.errors import PolicyError, PolicyIssue, PolicyLookupError
 from xinyong.catalog.services.files import PolicyBundle, read_policy
 from xinyong.catalog.services.loading import Change, LoadReport, check_policy, load_policy
+from xinyong.catalog.services.measures import (
+    ListTypeRule,
+    MeasurePolicy,
+    MeasureRule,
+    PolicyState,
+    measure_policy,
+    policy_state,
+)
 from xinyong.catalog.services.queries import (
     CatalogItemSummary,
     SourceDepartment,
@@ -27,11 +35,15 @@ __all__ = [
     "CatalogItemSummary",
     "Change",
     "DeadlineRule",
+    "ListTypeRule",
     "LoadReport",
+    "MeasurePolicy",
+    "MeasureRule",
     "PolicyBundle",
     "PolicyError",
     "PolicyIssue",
     "PolicyLookupError",
+    "PolicyState",
     "PublicationRules",
     "SourceDepartment",
     "check_policy",
@@ -40,7 +52,9 @@ __all__ = [
     "item_definition",
     "list_items",
     "load_policy",
+    "measure_policy",
     "penalty_severity",
+    "policy_state",
     "publication_rule_for",
     "read_policy",
 ]

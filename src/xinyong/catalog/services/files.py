@@ -18,15 +18,26 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from xinyong.catalog.schema import (
-    FILE_MODELS,
     CatalogFile,
     DepartmentsFile,
     DistrictsFile,
     FieldSpec,
     PublicationFile,
 )
+from xinyong.catalog.schema_lists import ListsFile, MeasuresFile
 from xinyong.catalog.services.errors import PolicyError, PolicyIssue
+from xinyong.catalog.services.list_validation import check_lists
 from xinyong.catalog.services.validation import cross_check, expand_fields
+
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "districts.yaml": DistrictsFile,
+    "departments.yaml": DepartmentsFile,
+    "catalog.yaml": CatalogFile,
+    "publication.yaml": PublicationFile,
+    "lists.yaml": ListsFile,
+    "measures.yaml": MeasuresFile,
+}
+"""The files of a policy directory, all required, and the model of each."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,8 @@ class PolicyBundle:
     departments: DepartmentsFile
     catalog: CatalogFile
     publication: PublicationFile
+    lists: ListsFile
+    measures: MeasuresFile
 
     def item_fields(self, index: int) -> list[FieldSpec]:
         """The fields of item `index` in order, its field sets expanded."""
@@ -161,6 +174,7 @@ def read_policy(directory: Path | str) -> PolicyBundle:
         if result is not None:
             parsed[name] = result
     issues.extend(cross_check(parsed))
+    issues.extend(check_lists(parsed))
     if issues:
         order = list(FILE_MODELS)
         issues.sort(key=lambda i: order.index(i.file) if i.file in order else len(order))
@@ -172,6 +186,8 @@ def read_policy(directory: Path | str) -> PolicyBundle:
         departments=_as(parsed["departments.yaml"], DepartmentsFile),
         catalog=_as(parsed["catalog.yaml"], CatalogFile),
         publication=_as(parsed["publication.yaml"], PublicationFile),
+        lists=_as(parsed["lists.yaml"], ListsFile),
+        measures=_as(parsed["measures.yaml"], MeasuresFile),
     )
 
 

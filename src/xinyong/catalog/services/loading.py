@@ -4,8 +4,9 @@
 compares each object with its latest `PolicyVersion` and its current row. An unchanged
 object writes nothing. A changed one gets a new version (old versions stay) and its row is
 brought up to date; an object the policy no longer defines is withdrawn (catalogue items,
-rule sets, deadlines, settings; districts and organisations are kept, since other data
-points at them). Every change is audited, plus one entry for the load itself.
+rule sets, deadlines, settings, list types, scenarios, measures; districts and
+organisations are kept, since other data points at them). Every change is audited, plus one
+entry for the load itself.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ from xinyong.accounts.models import Organisation
 from xinyong.catalog.models import (
     CatalogItem,
     Deadline,
+    ListType,
+    Measure,
     PolicyLoad,
     PolicyObject,
     PolicySetting,
     PolicyVersion,
     PublicationRuleSet,
+    Scenario,
     VersionKind,
 )
 from xinyong.catalog.services.errors import PolicyError, PolicyIssue
@@ -40,6 +44,8 @@ from xinyong.core.context import current_actor
 from xinyong.core.models import District
 
 NEW, CHANGED, UNCHANGED, WITHDRAWN = "new", "changed", "unchanged", "withdrawn"
+MEASURE_SOURCES = "measure_sources"
+"""The setting that holds measures.yaml's sources (editions of the basic list, memoranda)."""
 _PG_LOCK_KEY = 0x706F6C69  # "poli": one policy load at a time on PostgreSQL
 
 
@@ -132,6 +138,15 @@ def _desired_objects(bundle: PolicyBundle) -> list[_Desired]:
         content = _json(item, exclude={"field_sets", "trailing_field_sets"})
         content["fields"] = [_json(spec) for spec in bundle.item_fields(index)]
         out.append(_Desired(VersionKind.CATALOG_ITEM, item.code, content))
+    for list_type in bundle.lists.list_types:
+        out.append(_Desired(VersionKind.LIST_TYPE, list_type.code, _json(list_type)))
+    measures = bundle.measures
+    for scenario in measures.scenarios:
+        out.append(_Desired(VersionKind.SCENARIO, scenario.code, _json(scenario)))
+    sources = [_json(source) for source in measures.sources]
+    out.append(_Desired(VersionKind.SETTING, MEASURE_SOURCES, sources))
+    for measure in measures.measures:
+        out.append(_Desired(VersionKind.MEASURE, measure.code, _json(measure)))
     return out
 
 
@@ -167,13 +182,43 @@ _POLICY_COLUMNS: dict[str, Callable[[str, Any], dict[str, Any]]] = {
         "effective_to": _date(c["effective_to"]),
     },
     VersionKind.SETTING: lambda code, c: {"key": code},
+    VersionKind.LIST_TYPE: lambda code, c: {
+        "code": code,
+        "name": c["name"],
+        "kind": c["kind"],
+        "source": c["source"],
+        "scope": c.get("scope", "national"),
+        "subject_types": c["subject_types"],
+        "deciding_sectors": c["decided_by"].get("sectors", []),
+        "notice_working_days": c.get("notice_working_days"),
+        "catalog_item": c.get("record", {}).get("item", ""),
+    },
+    VersionKind.SCENARIO: lambda code, c: {"code": code, "name": c["name"]},
+    VersionKind.MEASURE: lambda code, c: {
+        "code": code,
+        "kind": c["kind"],
+        "obligation": c["obligation"],
+        "text": c["text"],
+        "source": c["source"],
+        "implementing_sectors": c["implemented_by"].get("sectors", []),
+        "implementing_kinds": c["implemented_by"].get("kinds", []),
+    },
 }
 _POLICY_MODELS: dict[str, type[PolicyObject]] = {
     VersionKind.CATALOG_ITEM: CatalogItem,
     VersionKind.RULE_SET: PublicationRuleSet,
     VersionKind.DEADLINE: Deadline,
     VersionKind.SETTING: PolicySetting,
+    VersionKind.LIST_TYPE: ListType,
+    VersionKind.SCENARIO: Scenario,
+    VersionKind.MEASURE: Measure,
 }
+_RELATED: dict[str, tuple[str, ...]] = {
+    VersionKind.CATALOG_ITEM: ("source_departments",),
+    VersionKind.LIST_TYPE: ("deciding_departments",),
+    VersionKind.MEASURE: ("list_types", "scenarios"),
+}
+"""The many-to-many fields of each kind's rows, set from the policy's references."""
 
 
 def _code_of(row: models.Model) -> str:
@@ -195,10 +240,7 @@ class _Rows:
         policy: dict[str, dict[str, PolicyObject]] = {}
         for kind, model in _POLICY_MODELS.items():
             queryset = model._default_manager.select_related("current_version")
-            if kind == VersionKind.CATALOG_ITEM:
-                queryset = CatalogItem.objects.select_related("current_version").prefetch_related(
-                    "source_departments"
-                )
+            queryset = queryset.prefetch_related(*_RELATED.get(kind, ()))
             policy[kind] = {_code_of(row): row for row in queryset}
         return cls(
             districts={d.code: d for d in District.objects.select_related("successor")},
@@ -206,10 +248,28 @@ class _Rows:
             policy=policy,
         )
 
-    def item_sources(self, content: Any) -> set[int | None]:
-        """The organisations a catalogue item names (None for one not yet written)."""
-        found = (self.by_key.get(key) for key in content.get("source_departments", []))
-        return {org.pk if org else None for org in found}
+    def related(self, kind: str, content: Any) -> dict[str, list[int | None]]:
+        """The rows each many-to-many field of a `kind` object should point at, by the keys
+        and codes its content names (None for a row not yet written)."""
+        if kind == VersionKind.CATALOG_ITEM:
+            return {"source_departments": self._orgs(content.get("source_departments", []))}
+        if kind == VersionKind.LIST_TYPE:
+            keys = content["decided_by"].get("departments", [])
+            return {"deciding_departments": self._orgs(keys)}
+        if kind == VersionKind.MEASURE:
+            return {
+                "list_types": self._rows(VersionKind.LIST_TYPE, content["list_types"]),
+                "scenarios": self._rows(VersionKind.SCENARIO, content["scenarios"]),
+            }
+        return {}
+
+    def _orgs(self, keys: Iterable[str]) -> list[int | None]:
+        found = (self.by_key.get(key) for key in keys)
+        return [org.pk if org else None for org in found]
+
+    def _rows(self, kind: str, codes: Iterable[str]) -> list[int | None]:
+        found = (self.policy[kind].get(code) for code in codes)
+        return [row.pk if row else None for row in found]
 
 
 def _snapshot(row: models.Model | None) -> Any:
@@ -254,8 +314,9 @@ def _matches(kind: str, row: models.Model, content: Any, rows: _Rows) -> bool:
         current.pop("version")
     if current != _expected_snapshot(kind, content):
         return False
-    if isinstance(row, CatalogItem):
-        return {o.pk for o in row.source_departments.all()} == rows.item_sources(content)
+    for attr, wanted in rows.related(kind, content).items():
+        if {r.pk for r in getattr(row, attr).all()} != set(wanted):
+            return False
     return True
 
 
@@ -397,9 +458,9 @@ def _apply(step: _Step, rows: _Rows) -> models.Model | None:
         setattr(row, attr, value)
     row.definition, row.is_active, row.current_version = content, True, version
     row.save()
-    if isinstance(row, CatalogItem):
-        keys = content.get("source_departments", [])
-        row.source_departments.set([rows.by_key[key] for key in keys])
+    rows.policy[step.kind][step.code] = row
+    for attr, pks in rows.related(step.kind, content).items():
+        getattr(row, attr).set(pks)
     return row
 
 

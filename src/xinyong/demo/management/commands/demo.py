@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinyong.core.context import in_job
 from xinyong.demo import services
+from xinyong.demo.lists import ensure_list_entries
 from xinyong.demo.records import land_records
 
 READY_TIMEOUT_SECONDS = 60
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             created = services.ensure_subjects()
             landed = land_records()
             accounts = services.ensure_accounts()
+            listed = ensure_list_entries("demo_reviewer", "demo_tax_operator")
+            token = services.ensure_check_token()
         counts = ", ".join(f"{s} {report.count(s)}" for s in ("new", "changed", "unchanged"))
         self.stdout.write(f"policy: {counts}")
         self.stdout.write(f"subjects: {created} created")
@@ -49,12 +52,16 @@ class Command(BaseCommand):
             f"records: {landed.accepted} accepted, {landed.rejected} rejected "
             f"in {landed.submissions} submissions; {landed.public} public"
         )
+        self.stdout.write(f"list entries: {listed} created")
         self.stdout.write("demo accounts (username / password / organisation / roles):")
         for account in accounts:
             self.stdout.write(
                 f"  {account.username:<16} {account.password:<18} "
                 f"{account.organisation}  {','.join(account.roles)}"
             )
+        self.stdout.write(
+            f"API token of demo_checker's organisation (lists:check, subjects:read): {token}"
+        )
         if not options["prepare_only"]:
             self._serve(options["port"])
 

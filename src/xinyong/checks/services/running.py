@@ -1,0 +1,240 @@
+"""One check (应查必查): find the subject, what the lists said at the moment asked, the
+measures that follow in the scenario, and a signed receipt of it all.
+
+The answer is computed from three things, each named in the receipt so it can be audited
+later: the subject as identified, the list entries in force at `as_of` (their ids and
+history versions: the *list state*), and the list and measure policy in force at `as_of`
+(its load id and fingerprint). A code that is valid but unknown answers `unknown_subject`,
+never "no hits": the platform cannot vouch for a subject it does not hold.
+
+Writes per check: the check (with its receipt) and one entry of the subject's access log,
+in one transaction. No hash-chained audit entry: a check changes nothing, the check row is
+never updated, and its receipt is signed — the chain would add a serialising write to every
+check for no extra evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinyong.accounts.models import Organisation
+from xinyong.catalog.services import PolicyLookupError, deadline_for
+from xinyong.catalog.services.measures import MeasurePolicy, MeasureRule, measure_policy
+from xinyong.checks.models import Check
+from xinyong.checks.services.errors import CheckError
+from xinyong.core import calendar
+from xinyong.core.identifiers import IdKind, normalise
+from xinyong.core.identifiers import check as check_code
+from xinyong.core.privacy import mask_in_text
+from xinyong.core.signing import sign
+from xinyong.lists.services import EntryInForce, entries_in_force
+from xinyong.subjects.models import AccessKind, Subject
+from xinyong.subjects.services import display_name, find_subject, masked_id, record_access
+
+RECEIPT_TYPE = "xinyong.check/1"
+FEEDBACK_DEADLINE = "check_feedback"
+MAX_QUERY = 64
+USCC_LENGTH = 18
+MAX_MATTER = 200
+
+
+@dataclass(frozen=True)
+class Checker:
+    """The organisation that checks, as its receipt names it (the API has it from the token,
+    without another query)."""
+
+    id: int
+    uscc: str
+    name: str
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> Checker:
+        return cls(organisation.pk, organisation.uscc, organisation.name)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What a checker asks: a subject code, a scenario, the business matter, and optionally
+    a past moment to answer for."""
+
+    subject: str
+    scenario: str
+    matter: str
+    as_of: datetime | None = None
+
+
+def _moment(text: datetime) -> str:
+    return timezone.localtime(text).isoformat(timespec="seconds")
+
+
+def _subject_block(subject: Subject) -> dict[str, object]:
+    return {
+        "public_id": subject.public_id,
+        "name": display_name(subject),
+        "kind": subject.kind,
+        "uscc": subject.uscc or None,
+        "citizen_id": masked_id(subject) or None,
+    }
+
+
+def _entry_block(
+    entry: EntryInForce, policy: MeasurePolicy, deciders: dict[int, str]
+) -> dict[str, object]:
+    list_type = policy.list_types.get(entry.list_type)
+    return {
+        "entry": entry.public_id,
+        "list_type": entry.list_type,
+        "list_name": list_type.name if list_type else entry.list_type,
+        "kind": entry.list_kind,
+        "decided_by": deciders.get(entry.organisation_id, ""),
+        "decision_no": entry.doc_no,
+        "decision_date": entry.decision_date.isoformat() if entry.decision_date else None,
+        "listed_from": entry.starts_on.isoformat(),
+        "listed_until": entry.ends_on.isoformat() if entry.ends_on else None,
+        "published": entry.published,
+    }
+
+
+def deciders_of(entries: list[EntryInForce]) -> dict[int, str]:
+    """The names of the organisations that decided `entries` (one query, only with hits)."""
+    ids = {e.organisation_id for e in entries}
+    if not ids:
+        return {}
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _measure_block(rule: MeasureRule, listed: set[str]) -> dict[str, object]:
+    measure = rule.definition
+    return {
+        "code": measure.code,
+        "text": measure.text,
+        "kind": measure.kind,
+        "obligation": measure.obligation,
+        "because_of": sorted(listed & set(measure.list_types)),
+        "legal_basis": [basis.title for basis in measure.legal_basis],
+        "source": rule.source.name,
+        "version": rule.version,
+    }
+
+
+def list_state(entries: list[EntryInForce]) -> str:
+    """SHA-256 of the entries a result rests on, as the check saw them: the same entries in
+    the same state give the same digest."""
+    rows = sorted(
+        (e.public_id, e.list_type, e.doc_no, e.starts_on.isoformat(),
+         e.ends_on.isoformat() if e.ends_on else "", e.published)
+        for e in entries
+    )  # fmt: skip
+    return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
+
+
+_DUE_TTL = 60.0
+_due_cache: dict[date, tuple[date, float]] = {}
+
+
+def feedback_due_after(today: date) -> date:
+    """When feedback on a check with hits made on `today` is due (policy, working days).
+
+    Kept a minute per process: it takes two queries (the deadline and the calendar), every
+    check with hits needs it, and both change a few times a year."""
+    cached = _due_cache.get(today)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    rule = deadline_for(FEEDBACK_DEADLINE, today)
+    due = calendar.add_working_days_provisional(today, rule.working_days)[0]
+    _due_cache.clear()
+    _due_cache[today] = (due, time.monotonic() + _DUE_TTL)
+    return due
+
+
+def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> Check:
+    """Answer `request` for `checker` and record it (see the module doc); CheckError
+    for a request that cannot be answered (nothing is written then)."""
+    now = timezone.now()
+    as_of = request.as_of or now
+    if as_of > now:
+        raise CheckError("check.as_of_future", _("核查时点不能晚于当前时间"))
+    matter = request.matter.strip()
+    if not matter:
+        raise CheckError(
+            "check.matter_required", _("请说明办理的业务事项（matter），如事项名称和文号")
+        )
+    try:
+        policy = measure_policy(as_of)
+        scenario = policy.scenario(request.scenario)
+    except PolicyLookupError as exc:
+        raise CheckError(exc.reason, exc.message) from exc
+    code = normalise(request.subject)
+    if not code or len(code) > MAX_QUERY:
+        raise CheckError("check.subject_code", _("请提供主体的统一社会信用代码或其他登记代码"))
+    if len(code) == USCC_LENGTH and not any(
+        check_code(code, kind).valid for kind in (IdKind.USCC, IdKind.CITIZEN_ID)
+    ):
+        raise CheckError(
+            "check.subject_code",
+            _("18 位代码既不是有效的统一社会信用代码，也不是有效的公民身份号码（校验位不符）"),
+        )
+    subject = find_subject(code)
+    entries = entries_in_force([subject.pk], as_of).get(subject.pk, []) if subject else []
+    listed = {e.list_type for e in entries}
+    measures = policy.measures_for(scenario.code, listed)
+    hit_entries = [
+        e for e in entries if any(e.list_type in m.definition.list_types for m in measures)
+    ]
+    state = list_state(entries)
+    deciders = deciders_of(hit_entries)
+    check = Check(
+        organisation_id=checker.id,
+        actor_label=actor_label[:150],
+        subject=subject,
+        query_shown=mask_in_text(code)[:100],
+        scenario=scenario.code,
+        matter=mask_in_text(matter)[:MAX_MATTER],
+        as_of=as_of,
+        checked_at=now,
+        hit_count=len(hit_entries),
+        measure_count=len(measures),
+        policy_version=policy.state.version,
+        list_state=state,
+    )
+    result = "unknown_subject" if subject is None else "hits" if hit_entries else "no_hits"
+    payload = {
+        "type": RECEIPT_TYPE,
+        "check_id": check.public_id,
+        "checked_at": _moment(now),
+        "as_of": _moment(as_of),
+        "checker": {"uscc": checker.uscc, "name": checker.name},
+        "matter": check.matter,
+        "scenario": {"code": scenario.code, "name": scenario.name},
+        "query": check.query_shown,
+        "subject": _subject_block(subject) if subject is not None else None,
+        "result": result,
+        "entries": [_entry_block(e, policy, deciders) for e in hit_entries],
+        "measures": [_measure_block(rule, listed) for rule in measures],
+        "policy": {"version": policy.state.version, "fingerprint": policy.state.fingerprint},
+        "list_state": {"digest": state, "entries": len(entries)},
+    }
+    check.receipt = sign(payload)
+    if hit_entries and request.as_of is None:
+        check.feedback_due = feedback_due_after(timezone.localdate(now))
+    with transaction.atomic():
+        check.save(force_insert=True)
+        if subject is not None:
+            record_access(
+                subject.pk,
+                kind=AccessKind.CHECK,
+                organisation_id=checker.id,
+                purpose=f"{scenario.name}：{matter}",
+                legal_basis=_("联合奖惩核查（应查必查）"),
+                reference=check.public_id,
+                at=now,
+            )
+    return check
