@@ -5,7 +5,8 @@
 In a fresh PostgreSQL database (created from template0 on the server of --pg-url, dropped at
 the end unless --keep-db):
 
-1. migrates, loads the Tianjin policy, bulk-loads --subjects subjects by COPY (as
+1. migrates, loads the Tianjin policy (or, with --reuse-db, takes a database an earlier
+   --keep-db run prepared), bulk-loads --subjects subjects by COPY (as
    bench/portal.py does) and lists a third of a 1 % sample of the organisations on the
    market-regulation serious list, decided and published through the ORM;
 2. starts the production server (`xinyong serve`: gunicorn, --workers × --threads) on a
@@ -156,7 +157,9 @@ def batch_file(codes: list[str], rows: int, seed: int) -> bytes:
 
     rng = random.Random(seed)
     pool = list(
-        Subject.objects.exclude(kind="natural_person").values_list("uscc", flat=True)[:rows]
+        Subject.objects.exclude(kind="natural_person")
+        .exclude(uscc="")
+        .values_list("uscc", flat=True)[:rows]
     )
     names = list(
         Subject.objects.exclude(kind="natural_person").values_list("name", flat=True)[:200]
@@ -200,10 +203,8 @@ def time_batch(checker: str, codes: list[str], rows: int, seed: int) -> None:
     )
 
 
-def run(args: argparse.Namespace, url: str) -> None:
-    import django
-
-    django.setup()
+def prepare(args: argparse.Namespace, url: str) -> list[str]:
+    """Steps 1 of the module doc; returns the sampled organisations' USCCs."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -232,10 +233,32 @@ def run(args: argparse.Namespace, url: str) -> None:
         for table in [*SUBJECT_TABLES, "subjects_search"]:
             cursor.execute(f"VACUUM ANALYZE {table}")
     done()
-    done = step("list entries, checker and token")
+    done = step("list entries")
     codes = list_sample(subjects)
-    checker, token = checker_token()
     done()
+    return codes
+
+
+def reused_sample() -> list[str]:
+    """The sample of a database prepared by an earlier run (--keep-db): the listed
+    organisations and twice as many others."""
+    from xinyong.lists.models import ListEntry
+    from xinyong.subjects.models import Subject
+
+    listed = list(ListEntry.objects.values_list("subject__uscc", flat=True))
+    others = Subject.objects.exclude(kind="natural_person").exclude(uscc="")
+    return [*listed, *others.order_by("pk").values_list("uscc", flat=True)[: 2 * len(listed)]]
+
+
+def run(args: argparse.Namespace, url: str) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    codes = reused_sample() if args.reuse_db else prepare(args, url)
+    random.Random(args.seed).shuffle(codes)
+    checker, token = checker_token()
     connection.close()
 
     port = free_port()
@@ -272,10 +295,12 @@ def main() -> None:
         default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument("--reuse-db", help="the URL of a database a --keep-db run prepared")
     args = parser.parse_args()
 
-    name, url = create_pg_database(args.pg_url)
-    work = tempfile.mkdtemp(prefix="checks-bench-")
+    name, url = ("", args.reuse_db) if args.reuse_db else create_pg_database(args.pg_url)
+    # Named after the database: a --reuse-db run finds the signing key the first run made.
+    work = Path(tempfile.gettempdir()) / f"checks-bench-{url.rsplit('/', 1)[-1]}"
     os.environ.update(
         {
             "DATABASE_URL": url,
@@ -288,7 +313,7 @@ def main() -> None:
     try:
         run(args, url)
     finally:
-        if args.keep_db:
+        if args.keep_db or args.reuse_db:
             print(f"database kept: {url}")
         else:
             drop_pg_database(args.pg_url, name)

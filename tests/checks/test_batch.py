@@ -190,3 +190,23 @@ def test_the_api_queues_the_batch_and_serves_the_result(
         404,
         "batch.not_found",
     )
+
+
+def test_a_batch_row_is_read_and_answered_like_a_single_check(
+    listed: Subject, checker: Organisation, check_token: str, client: Client
+) -> None:
+    batch = run(checker, gb18030_csv([listed.uscc]), "a.csv")
+    check = Check.objects.get(batch=batch)
+    read = client.get(f"/api/v1/checks/{check.public_id}", headers=bearer(check_token))
+    assert read.status_code == 200, read.content.decode()
+    answer = read.json()
+    assert answer["check_id"] == check.public_id and answer["result"] == "hits"
+    assert [m["code"] for m in answer["measures"]] == ["C02", "C37"]
+    assert answer["receipt"]["batch"] == batch.public_id  # the batch's receipt signs it
+    given = client.post(
+        f"/api/v1/checks/{check.public_id}/feedback",
+        json.dumps({"outcome": "applied"}),
+        content_type="application/json",
+        headers=bearer(check_token),
+    )
+    assert given.status_code == 201, given.content.decode()

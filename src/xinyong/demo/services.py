@@ -147,7 +147,10 @@ def ensure_check_token() -> str:
     secret = kept.get(CHECKER_ENTRY, "")
     if secret and authenticate_token(secret) is not None:
         return secret
-    organisation = User.objects.get(username="demo_checker").organisation
+    organisation = (
+        User.objects.select_related("organisation").get(username="demo_checker").organisation
+    )
+    assert organisation is not None  # every demo account belongs to an organisation
     issued = create_token(organisation=organisation, scopes=DEMO_TOKEN_SCOPES, name="demo")
     kept[CHECKER_ENTRY] = issued.secret
     _keep_passwords(kept)

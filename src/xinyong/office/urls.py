@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
-from xinyong.office import views
+from xinyong.office import batch_views, check_views, list_views, views
 
 app_name = "office"
 urlpatterns = [
@@ -26,4 +26,21 @@ urlpatterns = [
     path("submissions/<str:public_id>/", views.submission_detail, name="submission"),
     path("submissions/<str:public_id>/status/", views.submission_status, name="submission_status"),
     path("submissions/<str:public_id>/errors/", views.submission_errors, name="submission_errors"),
+    path("lists/", list_views.entry_list, name="lists"),
+    path("lists/notice/", list_views.entry_notice, name="list_notice"),
+    path("lists/direct/", list_views.entry_direct, name="list_direct"),
+    path("lists/<str:public_id>/", list_views.entry_detail, name="list_entry"),
+    path("lists/<str:public_id>/<str:step>/", list_views.entry_step, name="list_step"),
+    path("checks/", check_views.check_queue, name="checks"),
+    path("checks/new/", check_views.check_new, name="check_new"),
+    path("checks/<str:check_id>/", check_views.check_detail, name="check"),
+    path("checks/<str:check_id>/feedback/", check_views.check_feedback, name="check_feedback"),
+    path("checks/<str:check_id>/receipt/", check_views.check_receipt, name="check_receipt"),
+    path("batches/", batch_views.batch_list, name="batches"),
+    path("batches/new/", batch_views.batch_new, name="batch_new"),
+    path("batches/<str:batch_id>/", batch_views.batch_detail, name="batch"),
+    path("batches/<str:batch_id>/status/", batch_views.batch_status, name="batch_status"),
+    path("batches/<str:batch_id>/result/", batch_views.batch_result, name="batch_result"),
+    path("batches/<str:batch_id>/receipt/", batch_views.batch_receipt, name="batch_receipt"),
+    path("loop/", check_views.loop, name="loop"),
 ]

@@ -1,8 +1,9 @@
 """Batch comparison (批量比对): a file of up to 100,000 codes or names checked for one
 scenario, run as a background job, answered by a result file and a signed receipt of it.
 
-Each row that finds a subject is a check like a single one — a `Check` row (with the batch
-and row number) and an entry of the subject's access log — but computed set by set:
+Each row that finds a subject is a check like a single one — a `Check` row (with the batch,
+the row number and the same answer a single check gives, unsigned: the batch's receipt signs
+the result file) and an entry of the subject's access log — but computed set by set:
 subjects resolved, entries read and checks written per chunk of rows, so 100,000 rows cost a
 few hundred queries, not a million. The receipt signs the result file's SHA-256 with the
 policy and the moment it was computed from. Every row is answered as of the moment the batch
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -39,8 +41,8 @@ from xinyong.catalog.services import PolicyLookupError
 from xinyong.catalog.services.measures import MeasurePolicy, measure_policy
 from xinyong.checks.models import BatchCheck, BatchStatus, Check
 from xinyong.checks.services.errors import CheckError
-from xinyong.checks.services.running import deciders_of, feedback_due_after, list_state
-from xinyong.core import audit
+from xinyong.checks.services.running import Checker, answer, deciders_of, feedback_due_after
+from xinyong.core import audit, bulk
 from xinyong.core.identifiers import normalise
 from xinyong.core.privacy import mask_in_text
 from xinyong.core.signing import sign
@@ -49,7 +51,12 @@ from xinyong.records.ingest.errorfile import neutralise
 from xinyong.records.ingest.readers import MAX_FILE_BYTES, open_table
 from xinyong.records.ingest.types import Cell, FileRejected, SourceRow, Table
 from xinyong.subjects.models import AccessKind, Subject, SubjectAccess
-from xinyong.subjects.services import display_name, find_subjects, organisations_named
+from xinyong.subjects.services import (
+    display_name,
+    find_subjects,
+    organisations_named,
+    record_accesses,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +190,13 @@ class _Run:
         self.policy = policy
         self.now = now
         self.scenario = policy.scenario(batch.scenario)
+        self.checker = Checker.of(batch.organisation)
+        # Translated once per run, not once per row.
+        self.words = {
+            "basis": _("联合奖惩核查（批量比对）"),
+            "hit": _("命中"),
+            "clean": _("未命中"),
+        }
         self.due = feedback_due_after(timezone.localdate(now))
 
     def chunk(self, rows: list[SourceRow], column: int, writer: csv.writer) -> None:  # type: ignore[valid-type]
@@ -202,8 +216,8 @@ class _Run:
             line = self._line(row, value, found, entries, checks, accesses)
             writer.writerow([neutralise(cell) for cell in line])  # type: ignore[attr-defined]
         with transaction.atomic():
-            Check.objects.bulk_create(checks, batch_size=1000)
-            SubjectAccess.objects.bulk_create(accesses, batch_size=1000)
+            bulk.insert(Check, CHECK_COLUMNS, [_check_row(c) for c in checks])
+            record_accesses(accesses)
             BatchCheck.objects.filter(pk=self.batch.pk).update(
                 rows_done=self.batch.rows_done, hits=self.batch.hits, unknown=self.batch.unknown
             )
@@ -224,60 +238,65 @@ class _Run:
         if subject is None:
             batch.unknown += int(bool(value))
             return [str(row.row_no), shown, found.outcome, "", "", "", "", ""]
-        held = entries.get(subject.pk, [])
-        listed = {e.list_type for e in held}
-        measures = self.policy.measures_for(self.scenario.code, listed)
-        hit = [e for e in held if any(e.list_type in m.definition.list_types for m in measures)]
-        check = Check(
-            organisation_id=batch.organisation_id,
+        check, payload = answer(
+            checker=self.checker,
             actor_label=batch.created_by,
             subject=subject,
             query_shown=shown,
-            scenario=self.scenario.code,
+            scenario=self.scenario,
             matter=batch.matter,
             as_of=self.now,
-            checked_at=self.now,
-            hit_count=len(hit),
-            measure_count=len(measures),
-            policy_version=self.policy.state.version,
-            list_state=list_state(held),
-            receipt={"batch": batch.public_id, "row": row.row_no},
-            feedback_due=self.due if hit else None,
-            batch=batch,
-            batch_row=row.row_no,
+            now=self.now,
+            entries=entries.get(subject.pk, []),
+            policy=self.policy,
+            deciders=self.deciders,
         )
+        if row.row_no in self.recorded:  # committed by an earlier, killed run
+            check.public_id = payload["check_id"] = self.recorded[row.row_no]
+        check.receipt = {"payload": payload, "batch": batch.public_id, "row": row.row_no}
+        check.feedback_due = self.due if check.hit_count else None
+        check.batch, check.batch_row = batch, row.row_no
         access = SubjectAccess(
             subject=subject,
             accessed_at=self.now,
             kind=AccessKind.CHECK,
             organisation_id=batch.organisation_id,
             purpose=f"{self.scenario.name}：{batch.matter}"[:200],
-            legal_basis=_("联合奖惩核查（批量比对）"),
+            legal_basis=self.words["basis"],
             reference=check.public_id,
         )
-        batch.hits += int(bool(hit))
-        if row.row_no in self.recorded:  # committed by an earlier, killed run
-            check.public_id = self.recorded[row.row_no]
-        else:
+        batch.hits += int(bool(check.hit_count))
+        if row.row_no not in self.recorded:
             checks.append(check)
             accesses.append(access)
-        names = self.policy.list_types
         lists = "；".join(
-            f"{names[e.list_type].name if e.list_type in names else e.list_type}"
-            f"（{self.deciders.get(e.organisation_id, '')} {e.doc_no}）"
-            for e in hit
+            f"{e['list_name']}（{e['decided_by']} {e['decision_no']}）" for e in payload["entries"]
         )
-        measure_text = "；".join(f"{m.code} {m.definition.text}" for m in measures)
+        measure_text = "；".join(f"{m['code']} {m['text']}" for m in payload["measures"])
         return [
             str(row.row_no),
             shown,
-            _("命中") if hit else _("未命中"),
+            self.words["hit" if check.hit_count else "clean"],
             display_name(subject),
             subject.uscc,
             lists,
             measure_text,
             check.public_id,
         ]
+
+
+CHECK_COLUMNS = (
+    "public_id", "organisation_id", "actor_label", "subject_id", "query_shown", "scenario",
+    "matter", "as_of", "checked_at", "hit_count", "measure_count", "policy_version",
+    "list_state", "receipt", "feedback_due", "batch_id", "batch_row",
+)  # fmt: skip
+
+
+def _check_row(check: Check) -> list[object]:
+    """A batch row's check in `CHECK_COLUMNS` order (the receipt as JSON text)."""
+    values = [getattr(check, column) for column in CHECK_COLUMNS]
+    values[CHECK_COLUMNS.index("receipt")] = json.dumps(check.receipt, ensure_ascii=False)
+    return values
 
 
 def _rows(table: Table) -> Iterator[list[SourceRow]]:

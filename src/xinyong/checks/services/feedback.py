@@ -17,11 +17,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinyong.catalog.services.measures import measure_policy
 from xinyong.checks.models import Check, Feedback, Outcome
 from xinyong.checks.services.errors import CheckError
 from xinyong.core import audit
-from xinyong.lists.services import entries_in_force
 
 MAX_REASON = 500
 
@@ -45,17 +43,9 @@ def check_for(organisation_id: int, public_id: str) -> Check:
 
 
 def _measure_codes(check: Check) -> list[str]:
-    """The measures a check named: from its receipt, or, for a row of a batch (whose
-    receipt is the batch's and signs the result file), computed again as of the check's
-    moment — lists and policy are read as they stood then, so the answer is the same."""
-    payload = check.receipt.get("payload")
-    if payload is not None:
-        return [m["code"] for m in payload["measures"]]
-    if check.subject_id is None:
-        return []
-    held = entries_in_force([check.subject_id], check.as_of).get(check.subject_id, [])
-    rules = measure_policy(check.as_of).measures_for(check.scenario, {e.list_type for e in held})
-    return [rule.code for rule in rules]
+    """The measures a check named: in its answer (signed for a single check, under the
+    batch's receipt for a row of a batch)."""
+    return [m["code"] for m in check.receipt["payload"]["measures"]]
 
 
 def _normalised(check: Check, outcomes: list[MeasureOutcome]) -> dict[str, dict[str, str]]:

@@ -20,12 +20,14 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinyong.accounts.models import Organisation
+from xinyong.catalog.schema_lists import ScenarioEntry
 from xinyong.catalog.services import PolicyLookupError, deadline_for
 from xinyong.catalog.services.measures import MeasurePolicy, MeasureRule, measure_policy
 from xinyong.checks.models import Check
@@ -155,6 +157,60 @@ def feedback_due_after(today: date) -> date:
     return due
 
 
+def answer(
+    *,
+    checker: Checker,
+    actor_label: str,
+    subject: Subject | None,
+    query_shown: str,
+    scenario: ScenarioEntry,
+    matter: str,
+    as_of: datetime,
+    now: datetime,
+    entries: list[EntryInForce],
+    policy: MeasurePolicy,
+    deciders: dict[int, str],
+) -> tuple[Check, dict[str, Any]]:
+    """A check (unsaved) and its answer — the receipt's payload — from what was found: the
+    subject, its entries in force at `as_of` and the policy then. Single checks sign the
+    payload; batch rows keep it under the batch's signed receipt."""
+    listed = {e.list_type for e in entries}
+    measures = policy.measures_for(scenario.code, listed)
+    hit = [e for e in entries if any(e.list_type in m.definition.list_types for m in measures)]
+    state = list_state(entries)
+    check = Check(
+        organisation_id=checker.id,
+        actor_label=actor_label[:150],
+        subject=subject,
+        query_shown=query_shown,
+        scenario=scenario.code,
+        matter=matter,
+        as_of=as_of,
+        checked_at=now,
+        hit_count=len(hit),
+        measure_count=len(measures),
+        policy_version=policy.state.version,
+        list_state=state,
+    )
+    payload = {
+        "type": RECEIPT_TYPE,
+        "check_id": check.public_id,
+        "checked_at": _moment(now),
+        "as_of": _moment(as_of),
+        "checker": {"uscc": checker.uscc, "name": checker.name},
+        "matter": matter,
+        "scenario": {"code": scenario.code, "name": scenario.name},
+        "query": query_shown,
+        "subject": _subject_block(subject) if subject is not None else None,
+        "result": "unknown_subject" if subject is None else "hits" if hit else "no_hits",
+        "entries": [_entry_block(e, policy, deciders) for e in hit],
+        "measures": [_measure_block(rule, listed) for rule in measures],
+        "policy": {"version": policy.state.version, "fingerprint": policy.state.fingerprint},
+        "list_state": {"digest": state, "entries": len(entries)},
+    }
+    return check, payload
+
+
 def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> Check:
     """Answer `request` for `checker` and record it (see the module doc); CheckError
     for a request that cannot be answered (nothing is written then)."""
@@ -184,46 +240,21 @@ def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> C
         )
     subject = find_subject(code)
     entries = entries_in_force([subject.pk], as_of).get(subject.pk, []) if subject else []
-    listed = {e.list_type for e in entries}
-    measures = policy.measures_for(scenario.code, listed)
-    hit_entries = [
-        e for e in entries if any(e.list_type in m.definition.list_types for m in measures)
-    ]
-    state = list_state(entries)
-    deciders = deciders_of(hit_entries)
-    check = Check(
-        organisation_id=checker.id,
-        actor_label=actor_label[:150],
+    check, payload = answer(
+        checker=checker,
+        actor_label=actor_label,
         subject=subject,
         query_shown=mask_in_text(code)[:100],
-        scenario=scenario.code,
+        scenario=scenario,
         matter=mask_in_text(matter)[:MAX_MATTER],
         as_of=as_of,
-        checked_at=now,
-        hit_count=len(hit_entries),
-        measure_count=len(measures),
-        policy_version=policy.state.version,
-        list_state=state,
+        now=now,
+        entries=entries,
+        policy=policy,
+        deciders=deciders_of(entries),
     )
-    result = "unknown_subject" if subject is None else "hits" if hit_entries else "no_hits"
-    payload = {
-        "type": RECEIPT_TYPE,
-        "check_id": check.public_id,
-        "checked_at": _moment(now),
-        "as_of": _moment(as_of),
-        "checker": {"uscc": checker.uscc, "name": checker.name},
-        "matter": check.matter,
-        "scenario": {"code": scenario.code, "name": scenario.name},
-        "query": check.query_shown,
-        "subject": _subject_block(subject) if subject is not None else None,
-        "result": result,
-        "entries": [_entry_block(e, policy, deciders) for e in hit_entries],
-        "measures": [_measure_block(rule, listed) for rule in measures],
-        "policy": {"version": policy.state.version, "fingerprint": policy.state.fingerprint},
-        "list_state": {"digest": state, "entries": len(entries)},
-    }
     check.receipt = sign(payload)
-    if hit_entries and request.as_of is None:
+    if check.hit_count and request.as_of is None:
         check.feedback_due = feedback_due_after(timezone.localdate(now))
     with transaction.atomic():
         check.save(force_insert=True)

@@ -1,7 +1,7 @@
 """The subjects service layer: the only code that writes subjects, identifiers, names and
 the access log."""
 
-from xinyong.subjects.services.access import access_log, record_access
+from xinyong.subjects.services.access import access_log, record_access, record_accesses
 from xinyong.subjects.services.linking import (
     ConflictPointer,
     LearnedIdentifier,
@@ -52,6 +52,7 @@ __all__ = [
     "masked_id",
     "organisations_named",
     "record_access",
+    "record_accesses",
     "reveal_citizen_id",
     "search_subjects",
     "summary",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from xinyong.core import audit
@@ -30,6 +29,9 @@ from xinyong.subjects.services.parsing import (
 )
 
 CHUNK = 900
+USCC_LENGTH, ORG_CODE_LENGTH, BUSINESS_REG_LENGTH = 18, 9, 15
+CITIZEN_ID_LENGTHS = (15, 18)
+SHOWN_FIELDS = ("id", "public_id", "kind", "name", "status", "uscc", "citizen_id_masked")
 """Keys per IN query: below SQLite's historical limit of 999 bound parameters."""
 
 
@@ -38,19 +40,23 @@ class SubjectError(ReasonedError, ValueError):
 
 
 def _candidate_keys(code: str) -> list[tuple[str, str]]:
-    """Every (scheme, value) the code can stand for, most specific first."""
+    """Every (scheme, value) the code can stand for, most specific first. A kind is checked
+    only when the code has its length (18 USCC, 9 organisation code, 15 registration number,
+    15 or 18 citizen ID): a failed check costs a translated message, and batch comparison
+    asks for a hundred thousand codes at a time."""
     n = normalise(code)
     if not n:
         return []
     keys: list[tuple[str, str]] = []
-    if check(n, IdKind.USCC).valid:
+    uscc = len(n) == USCC_LENGTH and check(n, IdKind.USCC).valid
+    if uscc:
         keys.append((Scheme.USCC, n))
         embedded = embedded_org_code(n)
         if embedded:
             keys.append((Scheme.ORG_CODE, embedded))
-    if check(n, IdKind.ORG_CODE).valid:
+    if len(n) == ORG_CODE_LENGTH and check(n, IdKind.ORG_CODE).valid:
         keys.append((Scheme.ORG_CODE, n))
-    if check(n, IdKind.BUSINESS_REG).valid:
+    if len(n) == BUSINESS_REG_LENGTH and check(n, IdKind.BUSINESS_REG).valid:
         keys.append((Scheme.BUSINESS_REG, n))
     try:
         _uscc, ident, org_code = classify_tax_reg(n)
@@ -63,9 +69,10 @@ def _candidate_keys(code: str) -> list[tuple[str, str]]:
             keys.append((Scheme.ORG_CODE, org_code))
     if len(n) <= MAX_CERT:
         keys += [(Scheme.INSTITUTION_CERT, n), (Scheme.SOCIAL_ORG_CERT, n)]
-    person = check(n, IdKind.CITIZEN_ID)
-    if person.valid:
-        keys.append((Scheme.CITIZEN_ID_HASH, citizen_hash(person.normalised)))
+    if not uscc and len(n) in CITIZEN_ID_LENGTHS:
+        person = check(n, IdKind.CITIZEN_ID)
+        if person.valid:
+            keys.append((Scheme.CITIZEN_ID_HASH, citizen_hash(person.normalised)))
     return keys
 
 
@@ -78,12 +85,14 @@ def find_subject(code: str) -> Subject | None:
     if not keys:
         return None
     where = " OR ".join(["(i.scheme = %s AND i.value = %s)"] * len(keys))
+    # The statement holds placeholders only; the values go as parameters.
     sql = (
-        "SELECT s.*, i.scheme AS hit_scheme, i.value AS hit_value FROM subjects_subject s "  # noqa: S608 - placeholders only
+        "SELECT s.*, i.scheme AS hit_scheme, i.value AS hit_value FROM subjects_subject s "  # noqa: S608
         f"JOIN subjects_subjectidentifier i ON i.subject_id = s.id WHERE {where}"
     )
     query = Subject.objects.raw(sql, [part for key in keys for part in key])
-    hits = {(row.hit_scheme, row.hit_value): row for row in query}
+    # hit_scheme and hit_value are columns of the raw query, not fields of the model.
+    hits = {(getattr(row, "hit_scheme"), getattr(row, "hit_value")): row for row in query}  # noqa: B009
     return next((hits[key] for key in keys if key in hits), None)
 
 
@@ -141,25 +150,35 @@ def summary(subject: Subject) -> dict[str, Any]:
 
 def find_subjects(codes: Iterable[str]) -> dict[str, Subject]:
     """`find_subject` for many codes at once (batch comparison): normalised code → subject,
-    for the codes that find one, in a few queries per 900 candidate keys."""
+    for the codes that find one. Keys are looked up per scheme (`scheme = … AND value IN
+    (…)`, the unique index's order), 900 values a query, then the subjects by id with the
+    fields a result shows (`SHOWN_FIELDS`; others load on access, one query each)."""
     wanted: dict[str, list[tuple[str, str]]] = {}
     for code in codes:
         n = normalise(code)
         if n and n not in wanted:
             wanted[n] = _candidate_keys(n)
-    keys = sorted({key for candidates in wanted.values() for key in candidates})
-    hits: dict[tuple[str, str], Subject] = {}
-    for start in range(0, len(keys), CHUNK):
-        q = Q()
-        for scheme, value in keys[start : start + CHUNK]:
-            q |= Q(scheme=scheme, value=value)
-        for row in SubjectIdentifier.objects.filter(q).select_related("subject"):
-            hits[(row.scheme, row.value)] = row.subject
+    by_scheme: dict[str, set[str]] = {}
+    for candidates in wanted.values():
+        for scheme, value in candidates:
+            by_scheme.setdefault(scheme, set()).add(value)
+    owners: dict[tuple[str, str], int] = {}
+    for scheme, values in by_scheme.items():
+        ordered = sorted(values)
+        for start in range(0, len(ordered), CHUNK):
+            rows = SubjectIdentifier.objects.filter(
+                scheme=scheme, value__in=ordered[start : start + CHUNK]
+            ).values_list("value", "subject_id")
+            owners.update({(scheme, value): subject_id for value, subject_id in rows})
+    ids = sorted(set(owners.values()))
+    subjects: dict[int, Subject] = {}
+    for start in range(0, len(ids), CHUNK):
+        subjects.update(Subject.objects.only(*SHOWN_FIELDS).in_bulk(ids[start : start + CHUNK]))
     found = {}
     for code, candidates in wanted.items():
-        subject = next((hits[key] for key in candidates if key in hits), None)
-        if subject is not None:
-            found[code] = subject
+        hit = next((owners[key] for key in candidates if key in owners), None)
+        if hit is not None:
+            found[code] = subjects[hit]
     return found
 
 
