@@ -24,9 +24,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.lists.public_fixtures import MARKET_LIST_NAME, listings
 from xinyong.accounts.models import Organisation
 from xinyong.catalog.services import default_policy_dir, load_policy
 from xinyong.core.identifiers import citizen_id_check_char, make_uscc
+from xinyong.lists.public import ListFigures
 from xinyong.portal.statistics import MonthlyRow, Statistics, statistics, window
 from xinyong.portal.stats_views import CHART_DEPARTMENTS, chart_data
 from xinyong.records import services
@@ -339,7 +341,7 @@ def test_the_page_costs_the_same_few_queries_however_much_data(
     cache.clear()
     with CaptureQueriesContext(connection) as second:
         response = client.get("/statistics/")
-    assert len(_counting(first)) == len(_counting(second)) <= 6
+    assert len(_counting(first)) == len(_counting(second)) <= 8
     assert not _counting(cached)  # served from the cache
     assert statistics(known.today).records == 38
 
@@ -377,8 +379,40 @@ def test_chart_data_is_the_table_data(known: Known) -> None:
 
 def test_the_monthly_chart_draws_the_largest_departments_and_sums_the_rest() -> None:
     rows = tuple(MonthlyRow(f"部门{n}", (n, 1)) for n in range(CHART_DEPARTMENTS + 3, 0, -1))
-    figures = Statistics(date(2026, 2, 1), window(date(2026, 2, 1), 2), rows, (), (), (), ())
+    months = window(date(2026, 2, 1), 2)
+    figures = Statistics(
+        date(2026, 2, 1), months, rows, (), (), (), (), ListFigures(months, (), ())
+    )
     series = chart_data(figures, ["1月", "2月"], [])["monthly"]["series"]
     assert len(series) == CHART_DEPARTMENTS + 1
     assert series[0] == {"name": f"部门{CHART_DEPARTMENTS + 3}", "data": [CHART_DEPARTMENTS + 3, 1]}
     assert series[-1] == {"name": "其他部门", "data": [3 + 2 + 1, 3]}
+
+
+def test_list_entries_by_month_and_list_type_count_public_entries_only(
+    known: Known, client: Client
+) -> None:
+    listings()  # four public entries; one removed, one expired, one unpublished
+    figures = statistics(known.today)
+    assert figures.lists.total == 4
+    data = chart_data(figures, [m.isoformat() for m in figures.months], [])["lists"]
+    assert [(s["kind"], sum(s["data"])) for s in data["series"]] == [
+        ("punishment", 3),
+        ("incentive", 1),
+    ]
+    assert data["categories"] == [m.isoformat() for m in figures.months]
+    page = client.get("/statistics/").content.decode()
+    assert 'data-chart="lists"' in page
+    types = page[page.index('id="list-types-table"') :]
+    types = types[: types.index("</table>")]
+    assert re.search(
+        rf"{MARKET_LIST_NAME}</a></th>\s*<td class=\"num\">2</td>\s*<td>失信惩戒名单</td>", types
+    )
+    assert re.search(
+        r"纳税信用A级纳税人</a></th>\s*<td class=\"num\">1</td>\s*<td>守信激励名单</td>", types
+    )
+    monthly = page[page.index('id="lists-table"') :]
+    monthly = monthly[: monthly.index("</table>")]
+    assert re.search(
+        r"失信惩戒名单</th>(\s*<td class=\"num\">\d+</td>){12}\s*<td class=\"num\">3</td>", monthly
+    )

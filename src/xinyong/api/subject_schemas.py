@@ -1,8 +1,9 @@
 """Response bodies of the subjects read API (`/api/v1/subjects`): what a caller may see of a
 subject, documented field by field in the OpenAPI schema.
 
-Every value here has already been through the visibility rule and the masks of
-`xinyong.records.public`: natural persons' names and ID numbers are masked, whoever asks.
+Every value here has already been through the visibility rules and the masks of
+`xinyong.records.public` and `xinyong.lists.public`: natural persons' names and ID numbers
+are masked, whoever asks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 View = Literal["public", "shared"]
+ListKindCode = Literal["punishment", "incentive"]
 
 
 class SubjectLinks(BaseModel):
@@ -44,6 +46,10 @@ class SubjectHit(BaseModel):
     public_id: str = Field(description="主体的公开编号（不含任何身份信息），可作为详情接口的 key")
     match: str = Field(
         description="命中原因：code、person、exact、prefix、substring、code_prefix、fuzzy"
+    )
+    on_lists: list[ListKindCode] = Field(
+        description="主体当前所在的已公布名单类别：punishment 失信惩戒名单、"
+        "incentive 守信激励名单；不在任何名单上时为空"
     )
     links: SubjectLinks
 
@@ -103,6 +109,28 @@ class ItemRecords(BaseModel):
     records: list[RecordOut] = Field(description="最近的记录，按决定日期倒序，最多 50 条")
 
 
+class ListEntryOut(BaseModel):
+    """One list membership: in force and published (entries that expired, were removed early,
+    repaired or withdrawn, or are not yet published, are never here)."""
+
+    list_type: str = Field(description="名单类型代码，如 market_serious_illegal")
+    list_name: str = Field(description="名单名称，如 市场监督管理严重违法失信名单")
+    kind: ListKindCode = Field(
+        description="名单类别：punishment 失信惩戒名单、incentive 守信激励名单"
+    )
+    department: str = Field(description="认定部门")
+    doc_no: str = Field(description="列入决定书文号")
+    decision_date: date | None = Field(description="决定日期")
+    starts_on: date = Field(description="列入日期")
+    ends_on: date | None = Field(description="期满日期（当日起不再列入）；null 为未定期限")
+    published_on: date = Field(description="公布日期")
+    reason: str = Field(description="列入事由（认定的事实）")
+    decision_basis: str = Field(description="列入决定援引的依据；未载明时为空")
+    legal_basis: list[str] = Field(
+        description="名单设立的法律依据（法律、法规、规章等的标题及条款）"
+    )
+
+
 class SubjectInfo(BaseModel):
     """A subject's basic information."""
 
@@ -128,5 +156,9 @@ class SubjectOut(BaseModel):
     records_total: int = Field(description="可见记录总数")
     items: list[ItemRecords] = Field(
         description="按目录项分组的记录：该类主体适用的每个可见目录项各一组（可能为空组）"
+    )
+    lists: list[ListEntryOut] = Field(
+        description="主体当前所在的已公布名单条目，失信惩戒名单在前、列入日期近的在前"
+        "（两种视图相同）"
     )
     links: SubjectLinks

@@ -33,6 +33,7 @@ from xinyong.api.auth import TokenAuth, acting_for
 from xinyong.api.problems import ApiProblem, Problem, problem_response
 from xinyong.api.subject_schemas import (
     ItemRecords,
+    ListEntryOut,
     PageLinks,
     RecordField,
     RecordOut,
@@ -48,6 +49,7 @@ from xinyong.core import audit, ratelimit
 from xinyong.core.identifiers import IdKind, check, normalise
 from xinyong.core.models import District
 from xinyong.core.privacy import mask_in_text
+from xinyong.lists import public as lists_public
 from xinyong.records import public
 from xinyong.subjects.models import AccessKind, Subject
 from xinyong.subjects.services import Hit, carries_id_number, record_access, search_subjects
@@ -144,7 +146,7 @@ def _links(request: HttpRequest, uscc: str, public_id: str) -> SubjectLinks:
     return SubjectLinks(api=request.build_absolute_uri(api), page=request.build_absolute_uri(page))
 
 
-def _hit(request: HttpRequest, hit: Hit) -> SubjectHit:
+def _hit(request: HttpRequest, hit: Hit, status: lists_public.ListStatus | None) -> SubjectHit:
     return SubjectHit(
         name=hit.name,
         kind=hit.kind,
@@ -157,6 +159,7 @@ def _hit(request: HttpRequest, hit: Hit) -> SubjectHit:
         uscc=hit.uscc or None,
         public_id=hit.public_id,
         match=str(hit.match),
+        on_lists=status.kinds if status else [],  # type: ignore[arg-type]
         links=_links(request, hit.uscc, hit.public_id),
     )
 
@@ -180,7 +183,8 @@ def _page_url(request: HttpRequest, params: dict[str, Any], page: int) -> str:
     description=(
         "按名称、代码查询信用主体，最匹配的在前：完整代码，本区同名自然人，名称相同、以查询词开头、"
         "包含查询词的组织，代码以查询词开头的主体，最后是名称相近的组织。"
-        "自然人只能以完整姓名加行政区查到，且姓名、证件号码脱敏；记录数只计社会公开的记录。"
+        "自然人只能以完整姓名加行政区查到，且姓名、证件号码脱敏；记录数只计社会公开的记录，"
+        "on_lists 标明主体是否在已公布的失信惩戒名单、守信激励名单上。"
         "最多可翻阅前 1000 条结果。不带令牌时按访问地址限制频率。"
     ),
     openapi_extra=_OPENAPI,
@@ -212,6 +216,7 @@ def list_subjects(
             404, "page.not_found", _("没有这一页：结果共 %(n)d 页") % {"n": results.pages}
         )
     params = {"q": results.query, "district": district, "page_size": page_size}
+    statuses = lists_public.list_status(hit.public_id for hit in results.hits)
     return SearchPage(
         query=results.query,
         page=results.number,
@@ -219,7 +224,7 @@ def list_subjects(
         pages=results.pages,
         total=results.total,
         total_capped=results.capped,
-        results=[_hit(request, hit) for hit in results.hits],
+        results=[_hit(request, hit, statuses.get(hit.public_id)) for hit in results.hits],
         links=PageLinks(
             next=_page_url(request, params, page + 1) if results.has_next else None,
             previous=_page_url(request, params, page - 1) if results.has_previous else None,
@@ -267,6 +272,23 @@ def _group(group: public.ItemGroup, disclosure: str) -> ItemRecords:
     )
 
 
+def _entry(entry: lists_public.PublicEntry) -> ListEntryOut:
+    return ListEntryOut(
+        list_type=entry.list_type,
+        list_name=entry.list_name,
+        kind=entry.kind,  # type: ignore[arg-type]
+        department=entry.department,
+        doc_no=entry.doc_no,
+        decision_date=entry.decision_date,
+        starts_on=entry.starts_on,
+        ends_on=entry.ends_on,
+        published_on=entry.published_on,
+        reason=entry.reason,
+        decision_basis=entry.decision_basis,
+        legal_basis=list(entry.legal_basis),
+    )
+
+
 def _subject_out(
     request: HttpRequest, subject: Subject, view: View, groups: list[ItemRecords]
 ) -> SubjectOut:
@@ -287,6 +309,7 @@ def _subject_out(
         ),
         records_total=sum(g.total for g in groups),
         items=groups,
+        lists=[_entry(e) for e in lists_public.public_entries_of(subject)],
         links=_links(request, ref.uscc, ref.public_id),
     )
 
@@ -321,7 +344,8 @@ def _shared_caller(principal: TokenPrincipal | None, purpose: str) -> bool:
         "匿名调用和一般令牌得到社会公开视图：社会公开类目录项下已公示、公示期未满、未撤销的记录。"
         "具有 records:read_shared 权限范围的政府部门令牌得到政务共享视图，另含授权查询、政务共享类"
         "目录项下有效的记录；须提供 purpose，每次查询记入审计日志。两种视图中个人信息均已脱敏。"
-        "红黑名单、异议标注尚未上线，不在返回内容中。"
+        "lists 为主体当前所在的已公布名单条目（失信惩戒名单、守信激励名单），两种视图相同；"
+        "期满、提前移出、经信用修复或尚未公布的条目不在其中。异议标注尚未上线，不在返回内容中。"
     ),
     openapi_extra=_OPENAPI,
 )

@@ -5,7 +5,8 @@ Every search box posts its query. A query without an ID number is sent on (303) 
 `/search/?q=…`, an address that can be bookmarked, shared and paged; a query that holds an
 ID-number-shaped run of digits is answered on the spot, so the number never reaches an
 address bar, a server log or a Referer header. Only such a posted query may find a natural
-person by ID number; `subjects.services.search_subjects` decides what is found.
+person by ID number; `subjects.services.search_subjects` decides what is found, and
+`lists.public.list_status` the page's list badges (one query for all its results).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from xinyong.core.models import District
 from xinyong.core.privacy import mask_in_text
 from xinyong.core.ratelimit import limit_anonymous
+from xinyong.lists.public import list_status
 from xinyong.subjects.services import Results, carries_id_number, search_subjects
 
 
@@ -33,8 +35,10 @@ def _page_number(raw: str | None) -> int:
 def _render(request: HttpRequest, results: Results, district: str, *, posted: bool) -> HttpResponse:
     personal = carries_id_number(results.query)
     filters = {"q": results.query, "district": district}
+    statuses = list_status(hit.public_id for hit in results.hits)
     context = {
         "results": results,
+        "rows": [(hit, statuses.get(hit.public_id)) for hit in results.hits],
         "shown_query": mask_in_text(results.query) if personal else results.query,
         "input_value": "" if personal else results.query,
         "district": district,

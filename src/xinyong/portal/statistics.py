@@ -1,9 +1,10 @@
 """The figures of the public statistics page, aggregated in the database.
 
-Record figures count only what is public today (`public_records`), so the page never tells
-more than the subject pages do. The queries are the same few whatever the data size: one
-pass over the window's public records for both record figures, one GROUP BY on subjects, and
-small look-ups of names and deadlines (six in all).
+Record figures count only what is public today (`public_records`), and list figures only the
+entries public now (`lists.public`), so the page never tells more than the subject pages do.
+The queries are the same few whatever the data size: one pass over the window's public
+records for both record figures, one GROUP BY on subjects, one on the public list entries,
+and small look-ups of names, list types and deadlines (eight in all).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xinyong.accounts.models import Organisation
 from xinyong.catalog.models import CatalogItem
 from xinyong.catalog.services import PolicyLookupError, deadline_for
 from xinyong.core.models import District
+from xinyong.lists.public import ListFigures, list_figures
 from xinyong.records.ingest.windows import TIMELINESS_DEADLINES
 from xinyong.records.public import public_records
 from xinyong.subjects.models import Subject, SubjectKind
@@ -78,7 +80,7 @@ class DistrictRow:
 
 @dataclass(frozen=True)
 class Statistics:
-    """Everything the statistics page shows, as of `today`."""
+    """Everything the statistics page shows, as of `today` (list entries: as of now)."""
 
     today: date
     months: tuple[date, ...]
@@ -87,6 +89,7 @@ class Statistics:
     deadlines: tuple[Deadline, ...]
     kinds: tuple[str, ...]
     districts: tuple[DistrictRow, ...]
+    lists: ListFigures
 
     @property
     def month_totals(self) -> tuple[int, ...]:
@@ -211,4 +214,5 @@ def statistics(today: date | None = None) -> Statistics:
         deadlines=_deadlines(today),
         kinds=kinds,
         districts=districts,
+        lists=list_figures(months),
     )

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from xinyong.catalog.models import ListKind
 from xinyong.portal.statistics import Statistics, statistics
 from xinyong.subjects.models import SubjectKind
 
@@ -62,6 +63,14 @@ def chart_data(figures: Statistics, months: list[str], kinds: list[str]) -> dict
             "series": [_series(_("按时报送率"), [_percent(r.rate) for r in figures.timeliness])],
             "unit": "%",
         },
+        "lists": {
+            "categories": months,
+            "series": [
+                {**_series(str(ListKind(kind).label), counts), "kind": kind}
+                for kind, counts in figures.lists.new_by_kind
+            ],
+            "unit": _("条"),
+        },
         "districts": {
             "categories": [row.name or _("未注明行政区") for row in figures.districts],
             "series": [
@@ -74,7 +83,8 @@ def chart_data(figures: Statistics, months: list[str], kinds: list[str]) -> dict
 
 
 def statistics_page(request: HttpRequest) -> HttpResponse:
-    """Public records by department and month, timeliness by department, subjects by district."""
+    """Public records by department and month, timeliness by department, list entries by
+    month and list type, subjects by district."""
     key = f"portal:statistics:{timezone.localdate().isoformat()}"
     figures = cache.get(key)
     if not isinstance(figures, Statistics):
@@ -89,6 +99,10 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "months": months,
         "kinds": kinds,
         "timeliness": [(row, _percent(row.rate)) for row in figures.timeliness],
+        "list_months": [
+            (str(ListKind(kind).label), counts, sum(counts))
+            for kind, counts in figures.lists.new_by_kind
+        ],
         "charts": chart_data(figures, months, kinds),
     }
     return render(request, "portal/stats.html", context)

@@ -1,8 +1,10 @@
-"""A subject's public page: basic information and its public records by catalogue item.
+"""A subject's public page: basic information, its list memberships and its public records
+by catalogue item.
 
 Organisations are addressed by their USCC (/subjects/<USCC>/), everything else by the opaque
 public id (/subjects/id/<public_id>/). A natural person is never found by a code, so no ID
-number can open or name a page; what is shown is decided by `records.public`.
+number can open or name a page; what is shown is decided by `records.public` and, for the
+lists, `lists.public`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from xinyong.core.identifiers import normalise
+from xinyong.lists.public import public_entries_of, status_of
 from xinyong.records.public import (
     PER_ITEM,
     SubjectRef,
@@ -41,8 +44,11 @@ def not_found(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, subject: Subject) -> HttpResponse:
     groups = public_records_for(subject)
+    entries = public_entries_of(subject)
     context = {
         "profile": profile(subject),
+        "entries": entries,
+        "status": status_of(entries),
         "groups": groups,
         "shown": [g for g in groups if g.records],
         "empty": [g for g in groups if not g.records],

@@ -185,7 +185,8 @@ def _definition(item: CatalogItem) -> Item:
     return found
 
 
-def _ref(subject: Subject) -> SubjectRef:
+def subject_ref(subject: Subject) -> SubjectRef:
+    """How every public surface names and addresses `subject` (persons masked)."""
     person = subject.is_person
     return SubjectRef(
         name=display_name(subject),
@@ -252,7 +253,7 @@ def _public_record(record: Record, definition: Item) -> PublicRecord:
         legal_basis=basis,
         summary=summary,
         fields=tuple(fields),
-        subject=_ref(subject),
+        subject=subject_ref(subject),
     )
 
 
@@ -313,7 +314,7 @@ def profile(subject: Subject) -> Profile:
     registered = not person and subject.status in SubjectStatus.values
     status = SubjectStatus(subject.status).label if registered else ""
     return Profile(
-        ref=_ref(subject),
+        ref=subject_ref(subject),
         kind_code=subject.kind,
         is_person=person,
         masked_id=masked_id(subject),

@@ -72,8 +72,23 @@
     return option;
   }
 
+  /* List entries by month: punishment and incentive side by side, in the colours of their
+     badges on the subject pages. */
+  var KIND_COLOURS = { punishment: "#b42318", incentive: "#067647" };
+
+  function lists(box, data) {
+    var option = monthly(box, data);
+    option.series.forEach(function (s, i) {
+      s.stack = undefined;
+      s.barMaxWidth = 18;
+      s.itemStyle = { color: KIND_COLOURS[data.series[i].kind] || PALETTE[i] };
+    });
+    return option;
+  }
+
   var DRAW = {
     monthly: { option: monthly, height: function () { return 380; } },
+    lists: { option: lists, height: function () { return 320; } },
     timeliness: { option: timeliness, height: function (d) { return 40 + 34 * d.categories.length; } },
     districts: {
       option: function (box, data) { return horizontal(box, data, true); },
