@@ -71,7 +71,7 @@ def ensure_list_entries(market_username: str, tax_username: str) -> int:
         publish(market, entry, published_on=served + timedelta(days=15))
         made += 1
     for n, subject in enumerate(companies[SERIOUS : SERIOUS + INCENTIVE], 1):
-        list_directly(
+        entry = list_directly(
             tax,
             subject=subject,
             list_type="tax_credit_a",
@@ -84,5 +84,6 @@ def ensure_list_entries(market_username: str, tax_username: str) -> int:
                 remedies="对评价结果有异议的，可向主管税务机关申请复评",
             ),
         )
+        publish(tax, entry, published_on=today - timedelta(days=59))
         made += 1
     return made
