@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from xinyong.api.auth import acting_for
 from xinyong.api.problems import ApiProblem, Problem
@@ -155,7 +155,7 @@ def read_check(request: HttpRequest, check_id: str) -> HttpResponse:
 )
 def create_feedback(
     request: HttpRequest, check_id: str, payload: FeedbackIn
-) -> tuple[int, FeedbackOut]:
+) -> Status[FeedbackOut]:
     with acting_for(request, SCOPE) as (principal, _viewer):
         try:
             check = check_for(principal.organisation_id, check_id[:24])
@@ -168,8 +168,11 @@ def create_feedback(
             feedback = give_feedback(check, outcomes, reported_by=principal.actor().label)
         except CheckError as exc:
             raise _problem(exc) from exc
-    return 201, FeedbackOut(
-        check_id=check.public_id,
-        outcomes=feedback.outcomes,
-        reported_at=feedback.reported_at.isoformat(),
+    return Status(
+        201,
+        FeedbackOut(
+            check_id=check.public_id,
+            outcomes=feedback.outcomes,
+            reported_at=feedback.reported_at.isoformat(),
+        ),
     )
