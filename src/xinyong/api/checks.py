@@ -41,7 +41,7 @@ class CheckIn(Schema):
     subject: str = Field(
         max_length=64,
         description="主体的统一社会信用代码、组织机构代码、工商注册号或公民身份号码",
-        examples=["91120000MA05XXXXXX"],
+        examples=["91120101MA05W8K3XH"],
     )
     scenario: str = Field(
         max_length=40, description="业务场景代码", examples=["government_procurement"]

@@ -74,7 +74,7 @@ def _statement(count: int) -> str:
     several times the database's own time compiling it on every check."""
     places = ", ".join(["%s"] * count)
     return (
-        "SELECT e.public_id, e.subject_id, t.code, t.kind, v.version, e.organisation_id,"  # noqa: S608 - placeholders and table names only
+        "SELECT e.public_id, e.subject_id, t.code, t.kind, v.version, e.organisation_id,"  # noqa: S608 - parameter markers and table names only
         " e.doc_no, e.decision_date, e.starts_on, e.ends_on,"
         " CASE WHEN e.published_at <= %s AND e.published_on <= %s THEN 1 ELSE 0 END"
         f" FROM {_table(ListEntry)} e"

@@ -85,7 +85,7 @@ def find_subject(code: str) -> Subject | None:
     if not keys:
         return None
     where = " OR ".join(["(i.scheme = %s AND i.value = %s)"] * len(keys))
-    # The statement holds placeholders only; the values go as parameters.
+    # The statement holds parameter markers only; the values go as parameters.
     sql = (
         "SELECT s.*, i.scheme AS hit_scheme, i.value AS hit_value FROM subjects_subject s "  # noqa: S608
         f"JOIN subjects_subjectidentifier i ON i.subject_id = s.id WHERE {where}"
