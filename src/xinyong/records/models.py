@@ -105,6 +105,15 @@ class RecordState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤销")
 
 
+class ObjectionMark(models.TextChoices):
+    """How a record under objection (异议处理中) shows while the objection is open: marked,
+    or withheld from publication, as its catalogue item's policy says."""
+
+    NONE = "", _("无")
+    MARKED = "marked", _("异议处理中")
+    WITHHELD = "withheld", _("异议处理中（暂停公示）")
+
+
 class Record(models.Model):
     """One fact about one subject from one organisation under one catalogue item.
 
@@ -154,6 +163,21 @@ class Record(models.Model):
     published = models.BooleanField(_("公示"), default=True)
     publication_ends = models.DateField(_("公示截止"), null=True, blank=True)
     repair_from = models.DateField(_("可申请修复日期"), null=True, blank=True)
+    objection_mark = models.CharField(
+        _("异议标注"), max_length=8, choices=ObjectionMark.choices, default="", blank=True
+    )
+    repaired_on = models.DateField(
+        _("信用修复日期"),
+        null=True,
+        blank=True,
+        help_text="Set by an approved credit repair: publication and sharing stop that day.",
+    )
+    publication_ended_on = models.DateField(
+        _("公示结束日期"),
+        null=True,
+        blank=True,
+        help_text="Set by the daily expiry job, with an audit entry: the proof of takedown.",
+    )
     received_at = models.DateTimeField(_("首次接收时间"))
     timeliness_days = models.IntegerField(_("报送用时（工作日）"), null=True, blank=True)
     timeliness_provisional = models.BooleanField(_("用时按暂定日历计算"), default=False)
@@ -236,6 +260,7 @@ class EventKind(models.TextChoices):
     RECORD_CREATED = "record.created", _("新记录")
     RECORD_VERSIONED = "record.versioned", _("记录更新")
     RECORD_WITHDRAWN = "record.withdrawn", _("记录撤销")
+    RECORD_REPAIRED = "record.repaired", _("信用修复")
 
 
 class RecordEvent(models.Model):

@@ -1,8 +1,9 @@
 """What the public may see of records and subjects: the one place that decides it.
 
 A record is public when its catalogue item is current and of the 社会公开 disclosure class,
-the record is active (not withdrawn), published, and its publication has not ended
-(`publication_ends` is empty or today or later). Records whose publication ended, was
+the record is active (not withdrawn), published, not repaired, not withheld while an
+objection is open, and its publication has not ended (`publication_ends` is empty or today
+or later). Records whose publication ended, was
 repaired or withdrawn are therefore on no public surface. The portal's pages, search counts,
 statistics and the read API all go through `public_records()` / `public_q()`, so no surface
 can disagree with another about what is public.
@@ -31,7 +32,7 @@ from xinyong.catalog.models import CatalogItem, Disclosure
 from xinyong.catalog.schema import FieldSpec, Item, as_loose
 from xinyong.core.models import District
 from xinyong.core.privacy import mask_id_number, mask_in_text, mask_person_name
-from xinyong.records.models import Record, RecordState
+from xinyong.records.models import ObjectionMark, Record, RecordState
 from xinyong.subjects.models import Subject, SubjectKind, SubjectName, SubjectStatus
 from xinyong.subjects.services import display_name, masked_id
 
@@ -86,6 +87,10 @@ _SUMMARY_KEYS = (
 """Fields that say in a few words what a record is about, in order of preference."""
 
 
+SHOWN_MARKS = (ObjectionMark.NONE.value, ObjectionMark.MARKED.value)
+"""Objection marks under which a record stays public (a withheld one does not)."""
+
+
 # -- the rule ----------------------------------------------------------------------------------
 
 
@@ -100,6 +105,8 @@ def public_q(prefix: str = "", *, today: datetime.date | None = None) -> Q:
             f"{p}item__is_active": True,
             f"{p}state": RecordState.ACTIVE,
             f"{p}published": True,
+            f"{p}repaired_on__isnull": True,
+            f"{p}objection_mark__in": SHOWN_MARKS,
         }
     ) & (Q(**{f"{p}publication_ends__isnull": True}) | Q(**{f"{p}publication_ends__gte": day}))
 
@@ -163,6 +170,9 @@ class PublicRecord:
     summary: str
     fields: tuple[PublicField, ...]
     subject: SubjectRef
+    record_id: int
+    under_objection: bool
+    """Marked 异议处理中: an objection about it is open (a withheld one is not shown at all)."""
 
     @property
     def values(self) -> dict[str, str]:
@@ -254,6 +264,8 @@ def _public_record(record: Record, definition: Item) -> PublicRecord:
         summary=summary,
         fields=tuple(fields),
         subject=subject_ref(subject),
+        record_id=record.pk,
+        under_objection=record.objection_mark != ObjectionMark.NONE,
     )
 
 
@@ -482,7 +494,8 @@ def shared_groups(
     """For government readers only (the API checks who asks, and audits it): the subject's
     current records of 授权查询 and 政务共享 items with each item's disclosure
     class, grouped like the public ones (the most recent `PER_ITEM` of each, with its total):
-    active, not withdrawn, and within their sharing period. Three queries."""
+    active, not withdrawn, not repaired (a repair stops sharing too), and within their
+    sharing period. Three queries."""
     day = today or timezone.localdate()
     items = {
         item.pk: item
@@ -498,6 +511,7 @@ def shared_groups(
         subject=subject,
         item_id__in=list(items),
         state=RecordState.ACTIVE,
+        repaired_on__isnull=True,
     )
     totals = {
         row["item_id"]: row["n"]
