@@ -29,7 +29,7 @@ IDENTIFIER_FIELDS = {
 PERSON_ID_FIELD = "id_no"
 PERSON_ID_TYPE_FIELD = "id_type"
 CITIZEN_ID_TYPE = "身份证"
-NAME_FIELDS = ("subject_name", "taxpayer_name")
+NAME_FIELDS = ("subject_name", "taxpayer_name", "person_name")
 
 _BACK = {attr: key for key, attr in IDENTIFIER_FIELDS.items()} | {
     "citizen_id": PERSON_ID_FIELD,
