@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "xinyong.records",
     "xinyong.lists",
     "xinyong.checks",
+    "xinyong.rights",
+    "xinyong.objections",
+    "xinyong.repairs",
     "xinyong.api",
     "xinyong.office",
     "xinyong.portal",
@@ -129,13 +133,24 @@ XINYONG_RATE_LIMITS = {
     "search": CONFIG.search_rate,
     "api": CONFIG.api_rate,
     "api_token": CONFIG.token_api_rate,
+    "sign_in": 10,
 }
 """Requests per minute (0: no limit): portal searches and read API calls per anonymous
 client address, read API calls per token (`xinyong.core.ratelimit`)."""
 XINYONG_TRUSTED_PROXIES = CONFIG.trusted_proxies
+XINYONG_SUBJECT_VERIFIER = os.environ.get(
+    "XINYONG_SUBJECT_VERIFIER", "xinyong.rights.verification.DemoVerifier"
+)
+"""How a subject proves who it is when signing in (`xinyong.rights.verification`). The demo
+verifier lets a credit office operator read the code out; a production site names its own."""
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-XINYONG_DAILY_JOBS: dict[str, str] = {"lists.expire": "xinyong.lists.services.daily"}
+XINYONG_DAILY_JOBS: dict[str, str] = {
+    "records.expire": "xinyong.records.expiry.daily",
+    "lists.expire": "xinyong.lists.services.daily",
+    "objections.escalate": "xinyong.objections.services.daily",
+    "repairs.deadlines": "xinyong.repairs.services.daily",
+}
 """Daily jobs, job name → function (`core.schedules`); the worker runs them at XINYONG_DAILY_AT
 (local time), after midnight so that "ends on day D" is applied on the morning of D."""
 XINYONG_DAILY_AT = "00:30"

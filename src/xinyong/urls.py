@@ -12,7 +12,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("office/objections/", include("xinyong.objections.urls_office")),
+    path("office/repairs/", include("xinyong.repairs.urls_office")),
     path("office/", include("xinyong.office.urls")),
+    path("account/objections/", include("xinyong.objections.urls_account")),
+    path("account/repairs/", include("xinyong.repairs.urls_account")),
+    path("account/", include("xinyong.rights.urls")),
     path("", include("xinyong.portal.urls")),
     prefix_default_language=False,
 )

@@ -53,10 +53,10 @@ CASES: dict[str, Case] = {
     ),
     "overlapping deadlines": (
         "publication.yaml",
-        lambda d: d["deadlines"].append(
-            dict(d["deadlines"][0], effective_from=datetime.date(2024, 1, 1))
+        lambda d: d["deadlines"].insert(
+            1, dict(d["deadlines"][0], effective_from=datetime.date(2024, 1, 1))
         ),
-        "deadlines[6].effective_from",
+        "deadlines[1].effective_from",
         "dates.overlap",
     ),
     "missing legal basis": (

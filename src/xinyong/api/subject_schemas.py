@@ -51,6 +51,9 @@ class SubjectHit(BaseModel):
         description="主体当前所在的已公布名单类别：punishment 失信惩戒名单、"
         "incentive 守信激励名单；不在任何名单上时为空"
     )
+    under_objection: bool = Field(
+        description="主体有公示中的记录正在异议处理中（记录内容以异议处理结果为准）"
+    )
     links: SubjectLinks
 
 
@@ -92,6 +95,9 @@ class RecordOut(BaseModel):
     legal_basis: str = Field(description="法律依据")
     summary: str = Field(description="摘要")
     fields: list[RecordField] = Field(description="目录规定的各字段（主体身份字段除外）")
+    under_objection: bool = Field(
+        description="异议处理中：主体对该记录提出的异议尚未处理完毕（内容以处理结果为准）"
+    )
 
 
 class ItemRecords(BaseModel):

@@ -146,7 +146,9 @@ def _links(request: HttpRequest, uscc: str, public_id: str) -> SubjectLinks:
     return SubjectLinks(api=request.build_absolute_uri(api), page=request.build_absolute_uri(page))
 
 
-def _hit(request: HttpRequest, hit: Hit, status: lists_public.ListStatus | None) -> SubjectHit:
+def _hit(
+    request: HttpRequest, hit: Hit, status: lists_public.ListStatus | None, objected: set[str]
+) -> SubjectHit:
     return SubjectHit(
         name=hit.name,
         kind=hit.kind,
@@ -160,6 +162,7 @@ def _hit(request: HttpRequest, hit: Hit, status: lists_public.ListStatus | None)
         public_id=hit.public_id,
         match=str(hit.match),
         on_lists=status.kinds if status else [],  # type: ignore[arg-type]
+        under_objection=hit.public_id in objected,
         links=_links(request, hit.uscc, hit.public_id),
     )
 
@@ -217,6 +220,7 @@ def list_subjects(
         )
     params = {"q": results.query, "district": district, "page_size": page_size}
     statuses = lists_public.list_status(hit.public_id for hit in results.hits)
+    objected = public.under_objection(hit.public_id for hit in results.hits)
     return SearchPage(
         query=results.query,
         page=results.number,
@@ -224,7 +228,7 @@ def list_subjects(
         pages=results.pages,
         total=results.total,
         total_capped=results.capped,
-        results=[_hit(request, hit, statuses.get(hit.public_id)) for hit in results.hits],
+        results=[_hit(request, hit, statuses.get(hit.public_id), objected) for hit in results.hits],
         links=PageLinks(
             next=_page_url(request, params, page + 1) if results.has_next else None,
             previous=_page_url(request, params, page - 1) if results.has_previous else None,
@@ -257,6 +261,7 @@ def _record(record: public.PublicRecord) -> RecordOut:
         legal_basis=record.legal_basis,
         summary=record.summary,
         fields=[RecordField(key=f.key, name=f.name, value=f.value) for f in record.fields],
+        under_objection=record.under_objection,
     )
 
 

@@ -32,6 +32,7 @@ FieldType = Literal["text", "date", "decimal", "enum", "identifier", "integer"]
 IdentifierKind = Literal["uscc", "org_code", "business_reg", "citizen_id"]
 MaskStyle = Literal["person_name", "id_number"]
 PublicationMode = Literal["severity", "fixed", "until_field"]
+ObjectionDisplay = Literal["mark", "withhold"]
 
 DivisionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -366,6 +367,9 @@ class Item(_Strict):
     decision_date_field: Key
     severity: SeverityRules | None = None
     publication: Publication
+    objection: ObjectionDisplay = "mark"
+    """While an objection is open, a record stays public marked 异议处理中 (`mark`) or is
+    withheld from publication until it is answered (`withhold`)."""
 
     @model_validator(mode="after")
     def _has_sources(self) -> Item:

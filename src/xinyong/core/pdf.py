@@ -27,7 +27,9 @@ class PdfDocument:
         return len(self.content)
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "zh-hans") -> PdfDocument:
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, language: str = "zh-hans"
+) -> PdfDocument:
     """Render `template_name` with `context` to a PDF, in `language` (documents handed to a
     subject are in Chinese whatever the reader's browser asks for)."""
     from weasyprint import HTML  # imported here: loading pango costs ~0.3 s at start-up

@@ -23,6 +23,7 @@ from xinyong.accounts.services import (
     set_password,
 )
 from xinyong.catalog.services import LoadReport, default_policy_dir, load_policy
+from xinyong.records.public import PENALTIES, public_records
 from xinyong.subjects.models import Subject
 from xinyong.subjects.services import LinkRequest, link_many
 from xinyong.synth.generate import SUBJECTS_FILE, generate
@@ -155,3 +156,14 @@ def ensure_check_token() -> str:
     kept[CHECKER_ENTRY] = issued.secret
     _keep_passwords(kept)
     return issued.secret
+
+
+def account_example() -> Subject | None:
+    """A demo company with a public penalty of the demo reviewer's department, to sign in to
+    its account and object or apply for repair (the reviewer then answers in the office)."""
+    reviewer = User.objects.select_related("organisation").get(username="demo_reviewer")
+    penalised = public_records().filter(
+        item__code=PENALTIES, organisation=reviewer.organisation, subject__uscc__gt=""
+    )
+    first = penalised.select_related("subject").order_by("subject__uscc").first()
+    return first.subject if first is not None else None

@@ -2,7 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
-from xinyong.office import batch_views, check_views, list_views, views
+from xinyong.office import (
+    batch_views,
+    check_views,
+    list_views,
+    sign_in_code_views,
+    takedown_views,
+    views,
+)
 
 app_name = "office"
 urlpatterns = [
@@ -43,4 +50,6 @@ urlpatterns = [
     path("batches/<str:batch_id>/result/", batch_views.batch_result, name="batch_result"),
     path("batches/<str:batch_id>/receipt/", batch_views.batch_receipt, name="batch_receipt"),
     path("loop/", check_views.loop, name="loop"),
+    path("takedowns/", takedown_views.takedown_report, name="takedowns"),
+    path("sign-in-codes/", sign_in_code_views.sign_in_codes, name="sign_in_codes"),
 ]

@@ -22,6 +22,7 @@ from xinyong.core.models import District
 from xinyong.core.privacy import mask_in_text
 from xinyong.core.ratelimit import limit_anonymous
 from xinyong.lists.public import list_status
+from xinyong.records.public import under_objection
 from xinyong.subjects.services import Results, carries_id_number, search_subjects
 
 
@@ -36,9 +37,12 @@ def _render(request: HttpRequest, results: Results, district: str, *, posted: bo
     personal = carries_id_number(results.query)
     filters = {"q": results.query, "district": district}
     statuses = list_status(hit.public_id for hit in results.hits)
+    objected = under_objection(hit.public_id for hit in results.hits)
     context = {
         "results": results,
-        "rows": [(hit, statuses.get(hit.public_id)) for hit in results.hits],
+        "rows": [
+            (hit, statuses.get(hit.public_id), hit.public_id in objected) for hit in results.hits
+        ],
         "shown_query": mask_in_text(results.query) if personal else results.query,
         "input_value": "" if personal else results.query,
         "district": district,

@@ -24,6 +24,7 @@ from xinyong.records.public import (
     profile,
     public_records_for,
 )
+from xinyong.repairs.services import repair_options
 from xinyong.subjects.models import Subject
 
 _USCC_SHAPE = re.compile(r"[0-9A-Z]{18}")
@@ -44,6 +45,7 @@ def not_found(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, subject: Subject) -> HttpResponse:
     groups = public_records_for(subject)
+    repair = repair_options(subject, [r for g in groups for r in g.records])
     entries = public_entries_of(subject)
     context = {
         "profile": profile(subject),
@@ -53,6 +55,10 @@ def _page(request: HttpRequest, subject: Subject) -> HttpResponse:
         "shown": [g for g in groups if g.records],
         "empty": [g for g in groups if not g.records],
         "total": sum(g.total for g in groups),
+        "under_objection": any(r.under_objection for g in groups for r in g.records),
+        "shown_rows": [
+            (g, [(r, repair.get(r.record_id)) for r in g.records]) for g in groups if g.records
+        ],
         "per_item": PER_ITEM,
     }
     return render(request, "portal/subject.html", context)

@@ -114,6 +114,16 @@ class ObjectionMark(models.TextChoices):
     WITHHELD = "withheld", _("异议处理中（暂停公示）")
 
 
+END_NOT_RECORDED = models.Q(state=RecordState.ACTIVE, published=True, repaired_on__isnull=True) & (
+    models.Q(publication_ended_on__isnull=True)
+    | models.Q(publication_ended_on__lte=models.F("publication_ends"))
+)
+"""Published, active, unrepaired records without a recorded end of publication, or whose
+recorded end a correction has since moved the end date past (published again): with an end
+date in the past, what the daily expiry (`records.expiry`) still has to end. The filter of
+that job and the condition of its partial index, so that the two match term for term."""
+
+
 class Record(models.Model):
     """One fact about one subject from one organisation under one catalogue item.
 
@@ -164,7 +174,12 @@ class Record(models.Model):
     publication_ends = models.DateField(_("公示截止"), null=True, blank=True)
     repair_from = models.DateField(_("可申请修复日期"), null=True, blank=True)
     objection_mark = models.CharField(
-        _("异议标注"), max_length=8, choices=ObjectionMark.choices, default="", blank=True
+        _("异议标注"),
+        max_length=8,
+        choices=ObjectionMark.choices,
+        db_default="",
+        blank=True,
+        help_text="A database default: the pipeline inserts records with raw bulk statements.",
     )
     repaired_on = models.DateField(
         _("信用修复日期"),
@@ -195,6 +210,18 @@ class Record(models.Model):
                 fields=["item", "organisation", "decision_date"], name="record_item_org_date_idx"
             ),
             models.Index(fields=["publication_ends"], name="record_pub_ends_idx"),
+            # The daily expiry: what is still to end, by end date (`END_NOT_RECORDED`).
+            models.Index(
+                fields=["publication_ends"],
+                name="record_pub_due_idx",
+                condition=END_NOT_RECORDED,
+            ),
+            # The takedown report: what ended on which day.
+            models.Index(
+                fields=["publication_ended_on"],
+                name="record_pub_ended_idx",
+                condition=models.Q(publication_ended_on__isnull=False),
+            ),
             # The publicity pages: an item's latest decisions first, read backwards.
             models.Index(fields=["item", "decision_date"], name="record_item_date_idx"),
         ]

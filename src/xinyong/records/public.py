@@ -135,6 +135,20 @@ def public_record_counts(
     return counts
 
 
+def under_objection(
+    subject_public_ids: Iterable[str], *, today: datetime.date | None = None
+) -> set[str]:
+    """Which of a page of subjects (by public id) have a public record marked 异议处理中:
+    the search badge. One query."""
+    ids = list(dict.fromkeys(subject_public_ids))
+    if not ids:
+        return set()
+    rows = public_records(today=today).filter(
+        subject__public_id__in=ids, objection_mark=ObjectionMark.MARKED
+    )
+    return set(rows.values_list("subject__public_id", flat=True).distinct())
+
+
 # -- what is shown -------------------------------------------------------------------------------
 
 

@@ -164,3 +164,13 @@ def loop_statistics(
         )
         for r in rows
     ]
+
+
+def checks_about(subject_id: int, limit: int = 200) -> QuerySet[Check]:
+    """The latest checks about one subject that hit a list (for its own account): who
+    checked, for which matter, and what they reported doing."""
+    return (
+        Check.objects.filter(subject_id=subject_id, hit_count__gt=0)
+        .select_related("organisation", "feedback")
+        .order_by("-checked_at", "-pk")[:limit]
+    )

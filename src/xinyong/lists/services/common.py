@@ -19,9 +19,8 @@ from xinyong.catalog.schema import as_loose
 from xinyong.catalog.schema_lists import ListTypeEntry
 from xinyong.core import audit
 from xinyong.core.context import current_actor
-from xinyong.core.errors import ReasonedError
+from xinyong.core.errors import ReasonedError, checked_text
 from xinyong.core.permissions import Viewer
-from xinyong.core.privacy import mask_in_text
 from xinyong.lists.models import ListEntry, ListEntryStep
 from xinyong.lists.permissions import ACTING_ROLES
 
@@ -36,15 +35,9 @@ class ListError(ReasonedError, ValueError):
 
 def clean_text(value: str, label: str, *, required: bool = True, max_length: int = MAX_TEXT) -> str:
     """`value` trimmed, ID numbers in it masked; refused when empty (if required) or long."""
-    text = mask_in_text((value or "").strip())
-    if required and not text:
-        raise ListError("lists.missing", _("%s不能为空") % label)
-    if len(text) > max_length:
-        raise ListError(
-            "lists.too_long",
-            _("%(label)s过长（最多 %(n)d 个字符）") % {"label": label, "n": max_length},
-        )
-    return text
+    return checked_text(
+        value, label, error=ListError, namespace="lists", required=required, max_length=max_length
+    )
 
 
 def past_or_today(day: datetime.date, label: str) -> datetime.date:

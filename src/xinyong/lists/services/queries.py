@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from xinyong.catalog.models import ListType, PolicyVersion
 from xinyong.core.permissions import VIEW, Viewer
-from xinyong.lists.models import ListEntry, ListEntryStep
+from xinyong.lists.models import EntryState, ListEntry, ListEntryStep
 
 CHUNK = 900
 """Subjects per IN query: below SQLite's historical limit of 999 bound parameters."""
@@ -155,3 +155,27 @@ def entries_visible_to(viewer: Viewer) -> QuerySet[ListEntry]:
 def history(entry: ListEntry) -> list[ListEntryStep]:
     """Every step taken on `entry`, in order."""
     return list(entry.steps.select_related("organisation").order_by("id"))
+
+
+def entries_about(subject_id: int) -> QuerySet[ListEntry]:
+    """Every entry about one subject in any state, newest first: what the subject's own
+    account shows (from the notice on, so that it can state its case in time)."""
+    return (
+        ListEntry.objects.filter(subject_id=subject_id)
+        .select_related("list_type", "organisation")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def entries_resting_on(record_id: int, *, after: datetime.date) -> list[ListEntry]:
+    """The entries in force that a record's repair or withdrawal must lift: decided or
+    published on the record, still running after `after` (one whose period ends by then
+    leaves by itself through the expiry job)."""
+    entries = ListEntry.objects.filter(
+        record_id=record_id, state__in=(EntryState.DECIDED, EntryState.PUBLISHED)
+    )
+    return [
+        entry
+        for entry in entries.select_related("list_type").order_by("pk")
+        if entry.ends_on is None or entry.ends_on > after
+    ]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='record',
             name='objection_mark',
-            field=models.CharField(blank=True, choices=[('', '无'), ('marked', '异议处理中'), ('withheld', '异议处理中（暂停公示）')], default='', max_length=8, verbose_name='异议标注'),
+            field=models.CharField(blank=True, choices=[('', '无'), ('marked', '异议处理中'), ('withheld', '异议处理中（暂停公示）')], db_default='', help_text='A database default: the pipeline inserts records with raw bulk statements.', max_length=8, verbose_name='异议标注'),
         ),
         migrations.AddField(
             model_name='record',

@@ -62,6 +62,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"API token of demo_checker's organisation (lists:check, subjects:read): {token}"
         )
+        example = services.account_example()
+        if example is not None:
+            self.stdout.write(
+                f"subject account: sign in at /account/sign-in/ as {example.name} "
+                f"({example.uscc}); demo_operator reads the one-time code out at "
+                "/office/sign-in-codes/"
+            )
         if not options["prepare_only"]:
             self._serve(options["port"])
 
