@@ -4,30 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0003_publicity_index'),
+        ("records", "0003_publicity_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='record',
-            name='objection_mark',
-            field=models.CharField(blank=True, choices=[('', '无'), ('marked', '异议处理中'), ('withheld', '异议处理中（暂停公示）')], db_default='', help_text='A database default: the pipeline inserts records with raw bulk statements.', max_length=8, verbose_name='异议标注'),
+            model_name="record",
+            name="objection_mark",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "无"),
+                    ("marked", "异议处理中"),
+                    ("withheld", "异议处理中（暂停公示）"),
+                ],
+                db_default="",
+                help_text="A database default: the pipeline inserts records with raw bulk statements.",
+                max_length=8,
+                verbose_name="异议标注",
+            ),
         ),
         migrations.AddField(
-            model_name='record',
-            name='publication_ended_on',
-            field=models.DateField(blank=True, help_text='Set by the daily expiry job, with an audit entry: the proof of takedown.', null=True, verbose_name='公示结束日期'),
+            model_name="record",
+            name="publication_ended_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Set by the daily expiry job, with an audit entry: the proof of takedown.",
+                null=True,
+                verbose_name="公示结束日期",
+            ),
         ),
         migrations.AddField(
-            model_name='record',
-            name='repaired_on',
-            field=models.DateField(blank=True, help_text='Set by an approved credit repair: publication and sharing stop that day.', null=True, verbose_name='信用修复日期'),
+            model_name="record",
+            name="repaired_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Set by an approved credit repair: publication and sharing stop that day.",
+                null=True,
+                verbose_name="信用修复日期",
+            ),
         ),
         migrations.AlterField(
-            model_name='recordevent',
-            name='kind',
-            field=models.CharField(choices=[('record.created', '新记录'), ('record.versioned', '记录更新'), ('record.withdrawn', '记录撤销'), ('record.repaired', '信用修复')], max_length=32, verbose_name='类型'),
+            model_name="recordevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("record.created", "新记录"),
+                    ("record.versioned", "记录更新"),
+                    ("record.withdrawn", "记录撤销"),
+                    ("record.repaired", "信用修复"),
+                ],
+                max_length=32,
+                verbose_name="类型",
+            ),
         ),
     ]

@@ -4,18 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0004_due_process_marks'),
+        ("records", "0004_due_process_marks"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(condition=models.Q(('published', True), ('repaired_on__isnull', True), ('state', 'active'), models.Q(('publication_ended_on__isnull', True), ('publication_ended_on__lte', models.F('publication_ends')), _connector='OR')), fields=['publication_ends'], name='record_pub_due_idx'),
+            model_name="record",
+            index=models.Index(
+                condition=models.Q(
+                    ("published", True),
+                    ("repaired_on__isnull", True),
+                    ("state", "active"),
+                    models.Q(
+                        ("publication_ended_on__isnull", True),
+                        ("publication_ended_on__lte", models.F("publication_ends")),
+                        _connector="OR",
+                    ),
+                ),
+                fields=["publication_ends"],
+                name="record_pub_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(condition=models.Q(('publication_ended_on__isnull', False)), fields=['publication_ended_on'], name='record_pub_ended_idx'),
+            model_name="record",
+            index=models.Index(
+                condition=models.Q(("publication_ended_on__isnull", False)),
+                fields=["publication_ended_on"],
+                name="record_pub_ended_idx",
+            ),
         ),
     ]
