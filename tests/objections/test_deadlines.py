@@ -30,6 +30,7 @@ from xinyong.objections.services import (
 )
 from xinyong.objections.services.common import OBJECT_TYPE
 from xinyong.records.models import Record
+from xinyong.rights.models import Notification
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
@@ -108,6 +109,8 @@ def test_escalation_is_idempotent_and_catches_up(
         e for e in entries_for(OBJECT_TYPE, late.public_id) if e.action == "objection.escalate"
     ]
     assert len(escalations) == 1
+    told = Notification.objects.filter(subject=late.subject, title__startswith="异议已转信用办督办")
+    assert told.count() == 1
     assert Objection.objects.get(pk=on_time.pk).escalated_at is None
     assert deadline_of(late).state == "overdue" and deadline_of(on_time).state in ("open", "due")
     assert list(escalation_queue(staff.credit)) == [late]

@@ -1,9 +1,10 @@
 """The daily escalation of objections the department has not answered in time.
 
 An open objection whose last day for an answer (`due_on`) has passed is escalated to the
-credit office's queue: `escalated_at` is set once, with an audit entry, and a second run, or
-a run days late, finds nothing more to do for it. Before escalating, deadlines computed on a
-provisional calendar are settled for the years an operator has loaded since.
+credit office's queue: `escalated_at` is set once, with an audit entry and a message in the
+subject's inbox, and a second run, or a run days late, finds nothing more to do for it.
+Before escalating, deadlines computed on a provisional calendar are settled for the years an
+operator has loaded since.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from xinyong.objections.services.common import (
     response_due,
     snapshot,
 )
+from xinyong.rights.services import notify
 
 CHUNK = 500
 
@@ -66,6 +69,13 @@ def _escalate_chunk(day: datetime.date) -> list[str]:
         events.append(audit_event("objection.escalate", objection, before, run_for=day.isoformat()))
     Objection.objects.bulk_update(objections, ["escalated_at"])
     audit.record_many(events)
+    for objection in objections:
+        notify(
+            objection.subject,
+            title=_("异议已转信用办督办：%s") % objection.number,
+            body=_("处理部门未在 %s 前答复，信用办已督促其办理。") % objection.due_on.isoformat(),
+            link=reverse("objections:detail", args=[objection.public_id]),
+        )
     return [objection.public_id for objection in objections]
 
 
