@@ -19,6 +19,9 @@ SCOPES: dict[str, Promise] = {
     # (信用办, departments, district governments, courts); each read needs a stated purpose
     # and is written to the audit log.
     "records:read_shared": _("查询政务共享信用记录"),
+    # Reads of a subject's records that the subject itself authorised (xinyong.consents):
+    # honoured for credit service agencies and banks only, within the grant's items and period.
+    "records:read_authorised": _("授权查询信用记录"),
     "lists:check": _("名单核查"),
     "reports:create": _("生成信用报告"),
     "exchange:feed": _("平台数据交换"),

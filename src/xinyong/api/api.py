@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xinyong.api import problems
 from xinyong.api.auth import TokenAuth
+from xinyong.api.authorised import router as authorised_router
 from xinyong.api.check_batches import router as check_batches_router
 from xinyong.api.checks import router as checks_router
 from xinyong.api.keys import router as keys_router
@@ -44,3 +45,4 @@ api.add_router("/v1/", subjects_router)
 api.add_router("/v1/", keys_router)
 api.add_router("/v1/", checks_router)
 api.add_router("/v1/", check_batches_router)
+api.add_router("/v1/", authorised_router)

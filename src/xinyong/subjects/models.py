@@ -196,6 +196,7 @@ class AccessKind(models.TextChoices):
     SHARED_READ = "shared_read", _("政务共享查询")
     CHECK = "check", _("名单核查")
     REPORT = "report", _("信用报告")
+    AUTHORISED = "authorised", _("授权查询")
 
 
 class SubjectAccess(models.Model):
