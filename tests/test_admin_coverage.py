@@ -9,7 +9,19 @@ from django.test import Client
 
 from xinyong.accounts.models import User
 
-APPS = ("core", "accounts", "catalog", "subjects", "records", "lists")
+APPS = (
+    "core",
+    "accounts",
+    "catalog",
+    "subjects",
+    "records",
+    "lists",
+    "commitments",
+    "agencies",
+    "financing",
+    "tipoffs",
+    "consents",
+)
 
 
 def _inlined() -> set[type]:

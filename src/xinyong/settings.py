@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "xinyong.rights",
     "xinyong.objections",
     "xinyong.repairs",
+    "xinyong.commitments",
+    "xinyong.agencies",
+    "xinyong.consents",
+    "xinyong.financing",
+    "xinyong.tipoffs",
     "xinyong.api",
     "xinyong.office",
     "xinyong.portal",
@@ -134,6 +139,8 @@ XINYONG_RATE_LIMITS = {
     "api": CONFIG.api_rate,
     "api_token": CONFIG.token_api_rate,
     "sign_in": 10,
+    "tipoff": 10,  # the public report form (shown and posted) per address
+    "tipoff_status": 10,  # receipt-code lookups per address
 }
 """Requests per minute (0: no limit): portal searches and read API calls per anonymous
 client address, read API calls per token (`xinyong.core.ratelimit`)."""

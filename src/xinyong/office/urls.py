@@ -1,6 +1,5 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
-from django.views.generic import RedirectView
 
 from xinyong.office import (
     batch_views,
@@ -13,13 +12,13 @@ from xinyong.office import (
 
 app_name = "office"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="office:submissions"), name="home"),
+    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
             template_name="office/login.html",
             redirect_authenticated_user=True,
-            next_page=reverse_lazy("office:submissions"),
+            next_page=reverse_lazy("office:home"),
         ),
         name="login",
     ),

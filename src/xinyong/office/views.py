@@ -17,6 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from xinyong.accounts.models import OrganisationKind
 from xinyong.accounts.permissions import viewer_for_user
 from xinyong.api.submissions import error_file_response, status_of
 from xinyong.catalog.schema import Item, as_loose
@@ -61,6 +62,21 @@ def _visible(viewer: Viewer, public_id: str) -> Submission:
     if submission is None:
         raise Http404
     return submission
+
+
+HOME_BY_KIND = {
+    OrganisationKind.BANK.value: "office_financing:queue",
+    OrganisationKind.AGENCY.value: "office_consents:index",
+}
+"""Where a bank's or an agency's staff land: they neither submit records nor check lists,
+they read what subjects authorised them to."""
+
+
+@office_login_required
+def home(request: HttpRequest) -> HttpResponse:
+    organisation = getattr(request.user, "organisation", None)
+    kind = organisation.kind if organisation is not None else ""
+    return redirect(HOME_BY_KIND.get(kind, "office:submissions"))
 
 
 @require_GET
