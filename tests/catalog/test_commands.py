@@ -23,13 +23,13 @@ def _run(*args: str, verbosity: int = 1) -> tuple[str, str]:
 def test_check_then_load_then_load_again() -> None:
     before = table_counts()
     out, _ = _run("policy", "check")
-    assert "would be 192 new, 0 changed, 0 withdrawn, 0 unchanged" in out
+    assert "would be 195 new, 0 changed, 0 withdrawn, 0 unchanged" in out
     assert table_counts() == before
 
     out, _ = _run("policy", "load")
-    assert "192 new, 0 changed, 0 withdrawn, 0 unchanged (load #" in out
+    assert "195 new, 0 changed, 0 withdrawn, 0 unchanged (load #" in out
     out, _ = _run("policy", "load")
-    assert "0 new, 0 changed, 0 withdrawn, 192 unchanged" in out and "load #" not in out
+    assert "0 new, 0 changed, 0 withdrawn, 195 unchanged" in out and "load #" not in out
 
 
 def test_load_lists_changes_when_verbose(policy_dir: Path, edit_yaml: Editor) -> None:
@@ -43,7 +43,7 @@ def test_load_lists_changes_when_verbose(policy_dir: Path, edit_yaml: Editor) ->
 def test_load_json(policy_dir: Path) -> None:
     out, _ = _run("policy", "load", str(policy_dir), "--json")
     report = json.loads(out)
-    assert report["ok"] and report["counts"]["new"] == 192 and report["load_id"]
+    assert report["ok"] and report["counts"]["new"] == 195 and report["load_id"]
     assert set(report["file_hashes"]) == {
         "districts.yaml",
         "departments.yaml",
@@ -85,7 +85,7 @@ def test_invalid_policy_exits_non_zero_with_every_issue(
 def test_catalog_list() -> None:
     _run("policy", "load")
     out, _ = _run("catalog", "list")
-    assert "XZCF" in out and "行政处罚" in out and "社会公开" in out and "14 items" in out
+    assert "XZCF" in out and "行政处罚" in out and "社会公开" in out and "17 items" in out
     assert "市级部门（全部）" in out
 
     listing = json.loads(_run("catalog", "list", "--json")[0])

@@ -38,6 +38,9 @@ REQUIRED_ITEMS = {
     "XYCN",  # 信用承诺
     "TQNMGGZ",  # 拖欠农民工工资
     "SHBXQJ",  # 社会保险欠缴
+    "NSXYPJ",  # 纳税信用评价结果 (授权查询)
+    "SBJF",  # 社会保险参保缴费情况 (授权查询)
+    "WBXYCN",  # 违背信用承诺
     "ZYZG_DX",  # 职业资格吊销
 }
 
@@ -92,7 +95,9 @@ def test_tianjin_policy_loads_whole() -> None:
         Organisation.objects.get(uscc=d.uscc).kind == OrganisationKind.COURT
         for d in items["SXBZX"].source_departments
     )
-    assert {i.disclosure for i in items.values()} == {"public", "government"}
+    # Every disclosure class is in use: 授权查询 by the items lenders read with consent.
+    assert {i.disclosure for i in items.values()} == {"public", "authorised", "government"}
+    assert items["NSXYPJ"].disclosure == items["SBJF"].disclosure == "authorised"
     assert {i.polarity for i in items.values()} == {"positive", "negative", "neutral"}
 
 
