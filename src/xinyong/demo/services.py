@@ -96,7 +96,8 @@ def _credentials_file() -> Path:
     return Path(settings.XINYONG_VAR_DIR) / "demo-accounts.json"
 
 
-def _kept_passwords() -> dict[str, str]:
+def kept_passwords() -> dict[str, str]:
+    """The demo's generated passwords and tokens by account (a file only its owner reads)."""
     path = _credentials_file()
     if not path.exists():
         return {}
@@ -104,7 +105,8 @@ def _kept_passwords() -> dict[str, str]:
     return kept
 
 
-def _keep_passwords(passwords: dict[str, str]) -> None:
+def keep_passwords(passwords: dict[str, str]) -> None:
+    """Write the demo's passwords and tokens back, readable by the owner only."""
     path = _credentials_file()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -113,7 +115,7 @@ def _keep_passwords(passwords: dict[str, str]) -> None:
 
 def ensure_accounts() -> list[DemoAccount]:
     """One staff account per role; existing ones are reused with their kept password."""
-    passwords = _kept_passwords()
+    passwords = kept_passwords()
     accounts = []
     for username, kind, sector, roles in _ACCOUNTS:
         candidates = Organisation.objects.filter(kind=kind, is_active=True).order_by("pk")
@@ -133,7 +135,7 @@ def ensure_accounts() -> list[DemoAccount]:
             else:
                 set_password(user, passwords[username])
         accounts.append(DemoAccount(username, passwords[username], organisation.name, tuple(roles)))
-    _keep_passwords(passwords)
+    keep_passwords(passwords)
     return accounts
 
 
@@ -144,7 +146,7 @@ DEMO_TOKEN_SCOPES = ("lists:check", "subjects:read")
 def ensure_check_token() -> str:
     """An API token of the demo checker's organisation (checks, subject reads), kept with the
     demo passwords so that it survives a restart; a new one if the kept one no longer works."""
-    kept = _kept_passwords()
+    kept = kept_passwords()
     secret = kept.get(CHECKER_ENTRY, "")
     if secret and authenticate_token(secret) is not None:
         return secret
@@ -154,7 +156,7 @@ def ensure_check_token() -> str:
     assert organisation is not None  # every demo account belongs to an organisation
     issued = create_token(organisation=organisation, scopes=DEMO_TOKEN_SCOPES, name="demo")
     kept[CHECKER_ENTRY] = issued.secret
-    _keep_passwords(kept)
+    keep_passwords(kept)
     return issued.secret
 
 

@@ -18,10 +18,15 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from xinyong.agencies import demo as agencies_demo
+from xinyong.commitments import demo as commitments_demo
+from xinyong.consents import demo as consents_demo
 from xinyong.core.context import in_job
 from xinyong.demo import services
 from xinyong.demo.lists import ensure_list_entries
 from xinyong.demo.records import land_records
+from xinyong.financing import demo as financing_demo
+from xinyong.tipoffs import demo as tipoffs_demo
 
 READY_TIMEOUT_SECONDS = 60
 
@@ -45,6 +50,15 @@ class Command(BaseCommand):
             accounts = services.ensure_accounts()
             listed = ensure_list_entries("demo_reviewer", "demo_tax_operator")
             token = services.ensure_check_token()
+            # The market side, in dependency order: agencies file and the bank opens (with
+            # their staff accounts), the example company grants the bank, then asks it for
+            # a loan; tip-offs and commitments use the accounts above.
+            agencies_demo.seed()
+            consents_demo.seed()
+            financing_demo.seed()
+            tipoffs_demo.seed()
+            commitments_demo.seed()
+        kept = services.kept_passwords()
         counts = ", ".join(f"{s} {report.count(s)}" for s in ("new", "changed", "unchanged"))
         self.stdout.write(f"policy: {counts}")
         self.stdout.write(f"subjects: {created} created")
@@ -59,8 +73,16 @@ class Command(BaseCommand):
                 f"  {account.username:<16} {account.password:<18} "
                 f"{account.organisation}  {','.join(account.roles)}"
             )
+        for username, organisation in agencies_demo.seeded_accounts():
+            self.stdout.write(
+                f"  {username:<16} {kept.get(username, ''):<18} {organisation}  operator"
+            )
         self.stdout.write(
             f"API token of demo_checker's organisation (lists:check, subjects:read): {token}"
+        )
+        self.stdout.write(
+            "API token of the demo bank (records:read_authorised, GET /api/v1/authorised/…): "
+            f"{kept.get(consents_demo.TOKEN_ENTRY, '')}"
         )
         example = services.account_example()
         if example is not None:
