@@ -10,24 +10,20 @@ whole; a broken file is an error that names the path inside it, never a silent d
 from __future__ import annotations
 
 import string
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
 
 from xinyong.catalog.schema import ItemCode, Key, LegalBasis, Text
 from xinyong.core.errors import ReasonedError
 from xinyong.policy import default_policy_dir
+from xinyong.policy.files import read_policy_file
 
 FILE_NAME = "commitments.yaml"
 PLACEHOLDERS = frozenset({"subject_name", "subject_code", "matter", "department", "signed_on"})
@@ -101,33 +97,11 @@ class CommitmentPolicy(_Strict):
         return [t for t in self.types if channel in t.channels]
 
 
-def _path() -> Path:
-    return default_policy_dir() / FILE_NAME
-
-
-@lru_cache(maxsize=4)
-def _parse(path: str, mtime_ns: int) -> CommitmentPolicy:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return CommitmentPolicy.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise CommitmentPolicyError(
-            "commitments.policy", _("%(f)s 无法读取：%(e)s") % {"f": FILE_NAME, "e": exc}
-        ) from exc
-    except ValidationError as exc:
-        where = "；".join(
-            ".".join(str(p) for p in error["loc"]) + f"：{error['msg']}" for error in exc.errors()
-        )
-        raise CommitmentPolicyError(
-            "commitments.policy", _("%(f)s 无效：%(w)s") % {"f": FILE_NAME, "w": where}
-        ) from exc
-
-
 def commitment_policy() -> CommitmentPolicy:
     """The commitment policy as the file now says."""
-    path = _path()
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise CommitmentPolicyError("commitments.policy", _("缺少政策文件 %s") % FILE_NAME) from exc
-    return _parse(str(path), mtime)
+    return read_policy_file(
+        default_policy_dir() / FILE_NAME,
+        CommitmentPolicy,
+        CommitmentPolicyError,
+        "commitments.policy",
+    )

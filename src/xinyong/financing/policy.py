@@ -10,16 +10,14 @@ silent default.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.schema import ItemCode
 from xinyong.core.errors import ReasonedError
 from xinyong.policy import default_policy_dir
+from xinyong.policy.files import read_policy_file
 from xinyong.subjects.models import SubjectKind
 
 FILE_NAME = "financing.yaml"
@@ -60,33 +58,12 @@ class FinancingPolicy(_Strict):
         return self
 
 
-@lru_cache(maxsize=4)
-def _parse(path: str, mtime_ns: int) -> FinancingPolicy:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return FinancingPolicy.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise FinancingPolicyError(
-            "financing.policy", _("%(f)s 无法读取：%(e)s") % {"f": FILE_NAME, "e": exc}
-        ) from exc
-    except ValidationError as exc:
-        where = "；".join(
-            ".".join(str(p) for p in error["loc"]) + f"：{error['msg']}" for error in exc.errors()
-        )
-        raise FinancingPolicyError(
-            "financing.policy", _("%(f)s 无效：%(w)s") % {"f": FILE_NAME, "w": where}
-        ) from exc
-
-
 def policy_path() -> Path:
     return default_policy_dir() / FILE_NAME
 
 
 def financing_policy(path: Path | None = None) -> FinancingPolicy:
     """The financing policy as the file (the packaged one unless `path` is given) now says."""
-    path = path or policy_path()
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise FinancingPolicyError("financing.policy", _("缺少政策文件 %s") % FILE_NAME) from exc
-    return _parse(str(path), mtime)
+    return read_policy_file(
+        path or policy_path(), FinancingPolicy, FinancingPolicyError, "financing.policy"
+    )

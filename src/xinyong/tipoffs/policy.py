@@ -8,24 +8,20 @@ inside it, never a silent default.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
 
-import yaml
-from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
 
 from xinyong.catalog.schema import LegalBasis, Text
 from xinyong.core.errors import ReasonedError
 from xinyong.policy import default_policy_dir
+from xinyong.policy.files import read_policy_file
 
 FILE_NAME = "tipoffs.yaml"
 
@@ -70,33 +66,8 @@ class TipOffPolicy(_Strict):
         return [(c.code, c.name) for c in self.categories]
 
 
-def _path() -> Path:
-    return default_policy_dir() / FILE_NAME
-
-
-@lru_cache(maxsize=4)
-def _parse(path: str, mtime_ns: int) -> TipOffPolicy:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return TipOffPolicy.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise TipOffPolicyError(
-            "tipoffs.policy", _("%(f)s 无法读取：%(e)s") % {"f": FILE_NAME, "e": exc}
-        ) from exc
-    except ValidationError as exc:
-        where = "；".join(
-            ".".join(str(p) for p in error["loc"]) + f"：{error['msg']}" for error in exc.errors()
-        )
-        raise TipOffPolicyError(
-            "tipoffs.policy", _("%(f)s 无效：%(w)s") % {"f": FILE_NAME, "w": where}
-        ) from exc
-
-
 def tipoff_policy() -> TipOffPolicy:
     """The tip-off policy as the file now says."""
-    path = _path()
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise TipOffPolicyError("tipoffs.policy", _("缺少政策文件 %s") % FILE_NAME) from exc
-    return _parse(str(path), mtime)
+    return read_policy_file(
+        default_policy_dir() / FILE_NAME, TipOffPolicy, TipOffPolicyError, "tipoffs.policy"
+    )
