@@ -527,12 +527,21 @@ def shared_groups(
         state=RecordState.ACTIVE,
         repaired_on__isnull=True,
     )
+    return grouped(subject, items, mine)
+
+
+def grouped(
+    subject: Subject, items: dict[int, CatalogItem], records: QuerySet[Record]
+) -> list[tuple[str, ItemGroup]]:
+    """`records` (of `subject`, under `items`) grouped by item in the order of `items`, with
+    each item's disclosure class: the most recent `PER_ITEM` of each and its total, shaped
+    and masked as on public surfaces. Two queries."""
     totals = {
         row["item_id"]: row["n"]
-        for row in mine.values("item_id").annotate(n=Count("pk")).order_by()
+        for row in records.values("item_id").annotate(n=Count("pk")).order_by()
     }
     ranked = (
-        mine.annotate(
+        records.annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("item_id")],

@@ -20,8 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,14 +39,12 @@ from xinyong.core.errors import checked_text
 from xinyong.core.privacy import mask_in_text
 from xinyong.records.models import Record, RecordState
 from xinyong.records.public import (
-    PER_ITEM,
     SHOWN_MARKS,
     ItemGroup,
     Profile,
-    PublicRecord,
+    grouped,
     profile,
     public_q,
-    shown_record,
 )
 from xinyong.subjects.models import AccessKind, Subject, SubjectAccess
 from xinyong.subjects.services import record_access
@@ -99,8 +96,7 @@ def _items(consent: Consent, subject: Subject, wanted: Sequence[str] | None) -> 
 def _groups(
     subject: Subject, items: list[CatalogItem], day: datetime.date
 ) -> tuple[tuple[str, ItemGroup], ...]:
-    """The items' records of `subject`, grouped like the public page (the most recent
-    `PER_ITEM` of each, with its total). Two queries."""
+    """The items' records of `subject`, grouped like the public page. Two queries."""
     by_pk = {item.pk: item for item in items}
     public = [pk for pk, item in by_pk.items() if item.disclosure == Disclosure.PUBLIC]
     authorised = [pk for pk, item in by_pk.items() if item.disclosure == Disclosure.AUTHORISED]
@@ -109,40 +105,7 @@ def _groups(
         | (Q(item_id__in=authorised) & _authorised_q(day)),
         subject=subject,
     )
-    totals = {
-        row["item_id"]: row["n"]
-        for row in mine.values("item_id").annotate(n=Count("pk")).order_by()
-    }
-    ranked = (
-        mine.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("item_id")],
-                order_by=[F("decision_date").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=PER_ITEM)
-        .select_related("organisation", "current_version")
-        .order_by("item_id", "-decision_date", "-pk")
-    )
-    shown: dict[int, list[PublicRecord]] = {}
-    for record in ranked:
-        record.subject, record.item = subject, by_pk[record.item_id]
-        shown.setdefault(record.item_id, []).append(shown_record(record))
-    return tuple(
-        (
-            item.disclosure,
-            ItemGroup(
-                code=item.code,
-                name=item.name,
-                polarity=item.polarity,
-                description=str(item.definition.get("description", "")),
-                total=totals.get(pk, 0),
-                records=tuple(shown.get(pk, ())),
-            ),
-        )
-        for pk, item in by_pk.items()
-    )
+    return tuple(grouped(subject, by_pk, mine))
 
 
 def authorised_view(
