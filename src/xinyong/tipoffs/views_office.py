@@ -11,13 +11,15 @@ no ordinary page view or cache holds them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -88,8 +90,9 @@ def _detail(
     *,
     status: int = 200,
     protected: services.Protected | None = None,
-    **bound: forms.Form,
+    bound: Mapping[str, forms.Form] | None = None,
 ) -> HttpResponse:
+    bound = bound or {}
     may_route = services.may_route(viewer, tipoff)
     may_handle = services.may_handle(viewer, tipoff)
     may_reward = services.may_reward(viewer, tipoff)
@@ -131,83 +134,90 @@ def reveal(request: HttpRequest, public_id: str) -> HttpResponse:
     return _detail(request, viewer, tipoff, protected=protected)
 
 
-@require_POST
-@office_login_required
-def route(request: HttpRequest, public_id: str) -> HttpResponse:
+FormFor = Callable[[TipOff, QueryDict], forms.Form]
+Act = Callable[[Viewer, TipOff, dict[str, Any]], object]
+
+
+def _step(
+    request: HttpRequest, public_id: str, form_name: str, form_for: FormFor, act: Act, done: Promise
+) -> HttpResponse:
+    """One step on a tip-off from its form: the service's refusal, or an invalid form, shows
+    the tip-off again with the form (as `form_name`) and its errors (400); success returns
+    to it."""
     viewer = viewer_of(request)
     tipoff = _visible(viewer, public_id)
-    form = RouteForm(services.routing_choices(tipoff), request.POST)
+    form = form_for(tipoff, request.POST)
     if form.is_valid():
         try:
-            services.route(
-                viewer, tipoff, form.cleaned_data["department"], form.cleaned_data["note"]
-            )
+            act(viewer, tipoff, form.cleaned_data)
         except services.TipOffError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已转办"))
+            messages.success(request, str(done))
             return redirect("office_tipoffs:detail", public_id=tipoff.public_id)
-    return _detail(request, viewer, tipoff, status=400, route_form=form)
+    return _detail(request, viewer, tipoff, status=400, bound={form_name: form})
+
+
+@require_POST
+@office_login_required
+def route(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _step(
+        request,
+        public_id,
+        "route_form",
+        lambda tipoff, data: RouteForm(services.routing_choices(tipoff), data),
+        lambda viewer, tipoff, data: services.route(
+            viewer, tipoff, data["department"], data["note"]
+        ),
+        _("已转办"),
+    )
 
 
 @require_POST
 @office_login_required
 def note(request: HttpRequest, public_id: str) -> HttpResponse:
-    viewer = viewer_of(request)
-    tipoff = _visible(viewer, public_id)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_note(viewer, tipoff, form.cleaned_data["text"])
-        except services.TipOffError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已记录"))
-            return redirect("office_tipoffs:detail", public_id=tipoff.public_id)
-    return _detail(request, viewer, tipoff, status=400, note_form=form)
+    return _step(
+        request,
+        public_id,
+        "note_form",
+        lambda _tipoff, data: NoteForm(data),
+        lambda viewer, tipoff, data: services.add_note(viewer, tipoff, data["text"]),
+        _("已记录"),
+    )
 
 
 @require_POST
 @office_login_required
 def close(request: HttpRequest, public_id: str) -> HttpResponse:
-    viewer = viewer_of(request)
-    tipoff = _visible(viewer, public_id)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.close(
-                viewer, tipoff, form.cleaned_data["outcome"], form.cleaned_data["summary"]
-            )
-        except services.TipOffError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已办结，举报人可凭回执码查看办理结果"))
-            return redirect("office_tipoffs:detail", public_id=tipoff.public_id)
-    return _detail(request, viewer, tipoff, status=400, close_form=form)
+    return _step(
+        request,
+        public_id,
+        "close_form",
+        lambda _tipoff, data: CloseForm(data),
+        lambda viewer, tipoff, data: services.close(
+            viewer, tipoff, data["outcome"], data["summary"]
+        ),
+        _("已办结，举报人可凭回执码查看办理结果"),
+    )
 
 
 @require_POST
 @office_login_required
 def reward(request: HttpRequest, public_id: str) -> HttpResponse:
-    viewer = viewer_of(request)
-    tipoff = _visible(viewer, public_id)
-    form = RewardForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_reward(
-                viewer,
-                tipoff,
-                amount=data["amount"],
-                decided_on=data["decided_on"],
-                decided_by=data["decided_by"],
-            )
-        except services.TipOffError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已记录举报奖励"))
-            return redirect("office_tipoffs:detail", public_id=tipoff.public_id)
-    return _detail(request, viewer, tipoff, status=400, reward_form=form)
+    return _step(
+        request,
+        public_id,
+        "reward_form",
+        lambda _tipoff, data: RewardForm(data),
+        lambda viewer, tipoff, data: services.record_reward(
+            viewer,
+            tipoff,
+            amount=data["amount"],
+            decided_on=data["decided_on"],
+            decided_by=data["decided_by"],
+        ),
+        _("已记录举报奖励"),
+    )
 
 
 @require_GET
