@@ -142,6 +142,7 @@ def land_templates(today: date) -> dict[str, dict[str, Any]]:
             "item": record.item_id,
             "submission": done.pk,
             "severity": record.severity,
+            "amount": record.amount,
             "pieces": json.dumps(data, ensure_ascii=False).split('"'),
         }
     return templates
@@ -204,7 +205,8 @@ def _init_worker(seed: int, today: date) -> None:
 
 
 def _draw(span: tuple[int, int]) -> list[tuple[Any, ...]]:
-    """Subjects start … end-1 as (index, kind, name, district, citizen, identifiers)."""
+    """Subjects start … end-1 as (index, kind, name, district, uscc, citizen, identifiers,
+    industry, size)."""
     from xinyong.core.crypto import encrypt
     from xinyong.core.privacy import mask_id_number
     from xinyong.subjects.models import CITIZEN_ID_CONTEXT, Scheme
@@ -233,7 +235,10 @@ def _draw(span: tuple[int, int]) -> list[tuple[Any, ...]]:
             citizen = (encrypt(s.person_id, context=CITIZEN_ID_CONTEXT), hashed, masked)
             idents.append((Scheme.CITIZEN_ID_HASH, hashed, masked))
         kind = str(subject_kind(s.kind))
-        rows.append((index, kind, clean_name(s.name), s.district, s.uscc, citizen, idents))
+        rows.append(
+            (index, kind, clean_name(s.name), s.district, s.uscc, citizen, idents, s.industry,
+             s.size)
+        )  # fmt: skip
     return rows
 
 
@@ -265,7 +270,8 @@ def load_subjects(url: str, n: int, seed: int, today: date, start_id: int) -> Su
     spans = [(i, min(i + CHUNK, n)) for i in range(0, n, CHUNK)]
     columns = {
         "subjects_subject": "id, public_id, kind, name, district_id, status, uscc, "
-        "citizen_id_encrypted, citizen_id_hash, citizen_id_masked, created_at, updated_at",
+        "citizen_id_encrypted, citizen_id_hash, citizen_id_masked, industry, size, created_at, "
+        "updated_at",
         "subjects_subjectidentifier": "subject_id, scheme, value, masked, source, first_seen_at",
         "subjects_subjectname": "subject_id, name, valid_from, valid_to, source",
     }
@@ -280,7 +286,7 @@ def load_subjects(url: str, n: int, seed: int, today: date, start_id: int) -> Su
         context = multiprocessing.get_context("fork")
         with context.Pool(2, _init_worker, (seed, today)) as pool:
             for rows in pool.imap(_draw, spans):
-                for index, kind, name, district, uscc, citizen, idents in rows:
+                for index, kind, name, district, uscc, citizen, idents, industry, size in rows:
                     keys = [(str(scheme), value) for scheme, value, _m in idents]
                     if any(key in seen for key in keys):
                         continue
@@ -289,7 +295,7 @@ def load_subjects(url: str, n: int, seed: int, today: date, start_id: int) -> Su
                     public_id = _public_id(seed, index)
                     subjects.write_row(
                         (pk, public_id, kind, name, districts.get(district), "active", uscc,
-                         *citizen, now, now)
+                         *citizen, industry, size, now, now)
                     )  # fmt: skip
                     for scheme, value, masked in idents:
                         identifiers.write_row((pk, str(scheme), value, masked, "bench", now))
@@ -345,7 +351,7 @@ def _record_rows(
             t["organisation"], t["item"], subjects.ids[position], doc,
             "withdrawn" if rng.random() < 0.01 else "active", 1, decided, t["severity"],
             published, ends, received, 2, False, False, now, key,
-            rng.getrandbits(63), rng.getrandbits(63),
+            rng.getrandbits(63), rng.getrandbits(63), t["amount"],
         )  # fmt: skip
         version = (1, t["submission"], i + 1, key, data, "{}", now)
         yield record, version
@@ -370,7 +376,7 @@ def load_records(
         "id, organisation_id, item_id, subject_id, doc_no, state, version_count, decision_date, "
         "severity, published, publication_ends, received_at, timeliness_days, "
         "timeliness_provisional, late, updated_at, natural_key, content_key, content_check, "
-        "current_version_id"
+        "amount, current_version_id"
     )
     version_cols = "id, record_id, version, submission_id, row_no, content_hash, data, extra, "
     version_cols += "created_at"

@@ -19,6 +19,10 @@ def _item(data: Any, code: str) -> Any:
     return next(item for item in data["items"] if item["code"] == code)
 
 
+def _field(item: Any, key: str) -> Any:
+    return next(spec for spec in item["fields"] if spec["key"] == key)
+
+
 def _rule_set(data: Any, code: str) -> Any:
     return next(r for r in data["rule_sets"] if r["code"] == code)
 
@@ -128,6 +132,24 @@ CASES: dict[str, Case] = {
         lambda d: d["items"][0].update(decision_date_field="doc_no"),
         "items[0].decision_date_field",
         "field.not_date",
+    ),
+    "unknown amount field": (
+        "catalog.yaml",
+        lambda d: _item(d, "XZCF").update(amount_field="nothing"),
+        "items[1].amount_field",
+        "ref.unknown_field",
+    ),
+    "amount field not a decimal": (
+        "catalog.yaml",
+        lambda d: _item(d, "XZCF").update(amount_field="doc_no"),
+        "items[1].amount_field",
+        "field.not_decimal",
+    ),
+    "amount field not in 万元": (
+        "catalog.yaml",
+        lambda d: _field(_item(d, "XZCF"), "fine_amount").update(unit="元"),
+        "items[1].amount_field",
+        "field.amount_unit",
     ),
     "severity value not mapped": (
         "catalog.yaml",

@@ -85,6 +85,14 @@ def test_tianjin_policy_loads_whole() -> None:
     assert xzcf.severity is not None and xzcf.severity.by_type["吊销许可证件"] == "serious"
     names = [f.name for f in xzcf.fields]
     assert names[0] == "行政相对人名称" and names[-1] == "备注" and "罚款金额" in names
+    # The amount evaluation filters on (Record.amount): the fine, or the arrears owed.
+    amounts = {code: item_definition(code).amount_field for code in items}
+    assert {code: key for code, key in amounts.items() if key} == {
+        "XZCF": "fine_amount",
+        "YZSX_LDBZ": "arrears_amount",
+        "TQNMGGZ": "arrears_amount",
+        "SHBXQJ": "arrears_amount",
+    }
 
     revoked = item_definition("ZYZG_DX")
     assert revoked.subject_types == ["natural_person"]

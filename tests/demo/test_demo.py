@@ -17,6 +17,7 @@ from xinyong.consents import demo as consents_demo
 from xinyong.core import audit
 from xinyong.demo.services import CHECKER_ENTRY, account_example
 from xinyong.lists.models import ListEntry
+from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,11 @@ def test_prepare_twice_reuses_everything(var_dir: Path, capsys: pytest.CaptureFi
     assert CatalogItem.objects.filter(code="XZCF").exists()
     subjects = Subject.objects.count()
     assert subjects == 400 + len(agencies_demo.AGENCIES)  # the synthetic ones and the agencies
+    # What registration data would say, for evaluation: persons have neither.
+    assert Subject.objects.exclude(industry="").count() > 300
+    assert Subject.objects.exclude(size="").count() > 250
+    assert not Subject.objects.filter(kind="natural_person").exclude(industry="", size="")
+    assert Record.objects.filter(item__code="XZCF", amount__gt=0).count() > 100
     users = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
     assert {r for u in users.values() for r in u.role_codes()} == set(Role.values)
     passwords = json.loads((var_dir / "demo-accounts.json").read_text())

@@ -9,7 +9,8 @@ import pytest
 
 from tests.synth.conftest import Generated
 from xinyong.subjects.models import SubjectKind
-from xinyong.synth.register import subject_identifiers, subject_kind
+from xinyong.subjects.services import Classification
+from xinyong.synth.register import subject_classification, subject_identifiers, subject_kind
 from xinyong.synth.subjects import KINDS
 
 ORGANISATIONS = ("enterprise", "cooperative", "social", "institution", "rural")
@@ -40,3 +41,12 @@ def test_every_identifier_of_a_row_reaches_the_linker(generated: Generated) -> N
             assert getattr(identifiers, code) == row.get(code)
         seen |= {code for code in (*CODES, "person_id") if row.get(code)}
     assert seen == {*CODES, "person_id"}  # the dataset holds every kind of identifier
+
+
+def test_industry_and_size_reach_the_register(generated: Generated) -> None:
+    lines = (generated.out / "subjects.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    found = [subject_classification(row) for row in rows]  # a bad value would raise
+    persons = [c for row, c in zip(rows, found, strict=True) if row["kind"] == "person"]
+    assert persons and set(persons) == {Classification()}
+    assert sum(1 for c in found if c.industry and c.size) > len(rows) // 2

@@ -13,7 +13,8 @@ from stdnum.cn import ric
 from tests.synth.conftest import SUBJECTS, Generated
 from tests.synth.independent import citizen_id_ok, org_code_ok, uscc_ok
 from xinyong.core.identifiers import IdKind, check
-from xinyong.synth import base_date
+from xinyong.subjects.models import Industry, SubjectSize
+from xinyong.synth import base_date, pools, profile
 from xinyong.synth.policy import load_policy
 from xinyong.synth.subjects import Subject, SubjectFactory
 
@@ -36,10 +37,13 @@ def assert_valid(subject: Subject, today: date) -> None:
     assert subject.name.strip() == subject.name and subject.name
     if subject.kind == "person":
         assert subject.category == "自然人" and not subject.uscc
+        assert subject.industry == subject.size == ""  # persons are never graded
         assert check(subject.person_id, IdKind.CITIZEN_ID, allowlist=()).valid
         assert citizen_id_ok(subject.person_id, today)
         return
     assert subject.uscc or subject.business_reg or subject.org_code
+    assert subject.industry in Industry.values
+    assert subject.size in SubjectSize.values if subject.kind in profile.SIZES else not subject.size
     if subject.uscc:
         assert check(subject.uscc, IdKind.USCC, allowlist=()).valid, subject.uscc
         assert uscc_ok(subject.uscc)
@@ -93,3 +97,35 @@ def test_the_subjects_file_is_the_ground_truth(generated: Generated) -> None:
     assert districts.most_common(1)[0][0] == "120116"  # 滨海新区 weighs most
     assert any(s.name.startswith("天津") for s in subjects if s.kind == "enterprise")
     assert any("记" in s.name for s in subjects if s.kind == "individual")
+
+
+def test_every_line_of_business_has_its_industry_section() -> None:
+    assert profile.ENTERPRISE_INDUSTRIES.keys() == set(pools.INDUSTRIES)
+    assert profile.SHOP_INDUSTRIES.keys() == set(pools.SHOPS)
+    assert profile.SOCIAL_ORG_INDUSTRIES.keys() == {e for _c, e in pools.SOCIAL_ORG_KINDS}
+    assert profile.INSTITUTION_INDUSTRIES.keys() == set(pools.INSTITUTION_KINDS)
+    sections = {
+        *profile.ENTERPRISE_INDUSTRIES.values(),
+        *profile.SHOP_INDUSTRIES.values(),
+        *profile.SOCIAL_ORG_INDUSTRIES.values(),
+        *profile.INSTITUTION_INDUSTRIES.values(),
+        profile.COOPERATIVE_INDUSTRY,
+        profile.COMMUNITY_INDUSTRY,
+    }
+    assert sections <= set(Industry.values)
+
+
+def test_industries_and_sizes_are_spread_as_in_a_register() -> None:
+    factory = SubjectFactory(3, POLICY, base_date(3))
+    subjects = [factory.subject(index) for index in range(4000)]
+    enterprises = [s for s in subjects if s.kind == "enterprise"]
+    sizes = Counter(s.size for s in enterprises)
+    assert set(sizes) == set(SubjectSize.values)
+    assert sizes["micro"] > sizes["small"] > sizes["medium"] > sizes["large"]
+    assert 0.7 < sizes["micro"] / len(enterprises) < 0.9
+    assert {s.size for s in subjects if s.kind == "individual"} <= {"micro", "small"}
+    sections = Counter(s.industry for s in subjects if s.industry)
+    assert len(sections) >= 12 and sections.most_common(1)[0][0] in ("C", "F")
+    # The section follows the name: a restaurant is in 住宿和餐饮业.
+    restaurants = [s for s in enterprises if "餐饮" in s.name]
+    assert restaurants and {s.industry for s in restaurants} == {"H"}

@@ -34,6 +34,9 @@ MaskStyle = Literal["person_name", "id_number"]
 PublicationMode = Literal["severity", "fixed", "until_field"]
 ObjectionDisplay = Literal["mark", "withhold"]
 
+AMOUNT_UNIT = "万元"
+"""The unit of an item's `amount_field`, and so of `Record.amount`."""
+
 DivisionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 ItemCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,31}$")]
@@ -365,6 +368,9 @@ class Item(_Strict):
     trailing_field_sets: list[Key] = []
     natural_key: list[Key] = Field(min_length=1)
     decision_date_field: Key
+    amount_field: Key | None = None
+    """The decimal field (万元) copied to `Record.amount`, where evaluation filters and sums
+    records by amount set-based; None: the item's records carry no amount."""
     severity: SeverityRules | None = None
     publication: Publication
     objection: ObjectionDisplay = "mark"

@@ -23,11 +23,12 @@ from xinyong.accounts.services import (
     set_password,
 )
 from xinyong.catalog.services import LoadReport, default_policy_dir, load_policy
+from xinyong.records.amounts import amount_fields, follow_policy
 from xinyong.records.public import PENALTIES, public_records
 from xinyong.subjects.models import Subject
-from xinyong.subjects.services import LinkRequest, link_many
+from xinyong.subjects.services import LinkRequest, classify, link_many
 from xinyong.synth.generate import SUBJECTS_FILE, generate
-from xinyong.synth.register import subject_identifiers, subject_kind
+from xinyong.synth.register import subject_classification, subject_identifiers, subject_kind
 
 DEMO_SUBJECTS = 400
 DEMO_SEED = 2026
@@ -62,17 +63,22 @@ def demo_dir() -> Path:
 
 
 def load_tianjin_policy() -> LoadReport:
-    """Load (or confirm unchanged) the packaged Tianjin policy."""
-    return load_policy(default_policy_dir())
+    """Load (or confirm unchanged) the packaged Tianjin policy; records of an item whose
+    amount field it changed get their amounts again (as `xinyong policy load` does)."""
+    before = amount_fields()
+    report = load_policy(default_policy_dir())
+    follow_policy(before)
+    return report
 
 
 def ensure_subjects(count: int = DEMO_SUBJECTS) -> int:
-    """Generate the synthetic files once and link their subjects; return how many were made."""
+    """Generate the synthetic files once and link their subjects, with the industry and size
+    a registration feed would give; return how many were made."""
     if Subject.objects.exists():
         return 0
     out = demo_dir() / "synth"
     generate(out, count, seed=DEMO_SEED)
-    requests = []
+    requests, classifications = [], []
     with (out / SUBJECTS_FILE).open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
@@ -85,10 +91,13 @@ def ensure_subjects(count: int = DEMO_SUBJECTS) -> int:
                     district_code=row.get("district"),
                 )
             )
+            classifications.append(subject_classification(row))
     created = 0
     for start in range(0, len(requests), LINK_BATCH):
         results = link_many(requests[start : start + LINK_BATCH])
         created += sum(1 for result in results if result.created)
+        found = zip(results, classifications[start : start + LINK_BATCH], strict=True)
+        classify({r.subject.pk: c for r, c in found if r.subject is not None}, source="demo:synth")
     return created
 
 

@@ -170,6 +170,15 @@ class Record(models.Model):
     version_count = models.PositiveIntegerField(_("版本数"), default=0)
     decision_date = models.DateField(_("决定日期"))
     severity = models.CharField(_("严重程度"), max_length=16, blank=True)
+    amount = models.DecimalField(
+        _("金额（万元）"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The catalogue item's amount field (a fine, arrears) of the current version, "
+        "to the yuan: evaluation filters and sums it set-based. NULL: the item has none.",
+    )
     published = models.BooleanField(_("公示"), default=True)
     publication_ends = models.DateField(_("公示截止"), null=True, blank=True)
     repair_from = models.DateField(_("可申请修复日期"), null=True, blank=True)

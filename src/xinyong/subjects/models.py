@@ -45,6 +45,40 @@ class SubjectStatus(models.TextChoices):
     DEREGISTERED = "deregistered", _("注销")
 
 
+class Industry(models.TextChoices):
+    """国民经济行业分类 (GB/T 4754-2017) at the level of its 20 sections (门类)."""
+
+    AGRICULTURE = "A", _("农、林、牧、渔业")
+    MINING = "B", _("采矿业")
+    MANUFACTURING = "C", _("制造业")
+    UTILITIES = "D", _("电力、热力、燃气及水生产和供应业")
+    CONSTRUCTION = "E", _("建筑业")
+    TRADE = "F", _("批发和零售业")
+    TRANSPORT = "G", _("交通运输、仓储和邮政业")
+    HOSPITALITY = "H", _("住宿和餐饮业")
+    INFORMATION = "I", _("信息传输、软件和信息技术服务业")
+    FINANCE = "J", _("金融业")
+    REAL_ESTATE = "K", _("房地产业")
+    BUSINESS_SERVICES = "L", _("租赁和商务服务业")
+    RESEARCH = "M", _("科学研究和技术服务业")
+    ENVIRONMENT = "N", _("水利、环境和公共设施管理业")
+    RESIDENT_SERVICES = "O", _("居民服务、修理和其他服务业")
+    EDUCATION = "P", _("教育")
+    HEALTH = "Q", _("卫生和社会工作")
+    CULTURE = "R", _("文化、体育和娱乐业")
+    PUBLIC_ADMINISTRATION = "S", _("公共管理、社会保障和社会组织")
+    INTERNATIONAL = "T", _("国际组织")
+
+
+class SubjectSize(models.TextChoices):
+    """Enterprise size as 统计上大中小微型企业划分办法 (2017) classes it."""
+
+    LARGE = "large", _("大型")
+    MEDIUM = "medium", _("中型")
+    SMALL = "small", _("小型")
+    MICRO = "micro", _("微型")
+
+
 class Scheme(models.TextChoices):
     """Kinds of identifier. Hash schemes hold an HMAC, never the number itself."""
 
@@ -90,6 +124,19 @@ class Subject(models.Model):
     )
     citizen_id_masked = models.CharField(
         _("公民身份号码（掩码）"), max_length=18, blank=True, default=""
+    )
+    # What evaluation reports grades by. Registration data (企业登记信息) fills them; ''
+    # is unknown. Database defaults too: bulk loaders insert subjects with raw COPY.
+    industry = models.CharField(
+        _("行业门类"), max_length=1, choices=Industry.choices, blank=True, default="", db_default=""
+    )
+    size = models.CharField(
+        _("企业规模"),
+        max_length=8,
+        choices=SubjectSize.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xinyong.subjects.models import SubjectKind
-from xinyong.subjects.services import SubjectIdentifiers
+from xinyong.subjects.services import Classification, SubjectIdentifiers
 
 _KINDS = {
     "enterprise": SubjectKind.LEGAL_PERSON,
@@ -42,3 +42,9 @@ def subject_identifiers(row: Mapping[str, Any]) -> SubjectIdentifiers:
         social_org_cert=row.get("social_org_cert"),
         citizen_id=row.get("person_id"),
     )
+
+
+def subject_classification(row: Mapping[str, Any]) -> Classification:
+    """The industry section and size a `subjects.jsonl` row holds, as registration data
+    would give them."""
+    return Classification(industry=row.get("industry", ""), size=row.get("size", ""))

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from xinyong.synth import codes, pools
+from xinyong.synth import codes, pools, profile
 from xinyong.synth.policy import Area, Policy
 
 ORGANISATION = "法人及非法人组织"
@@ -58,6 +58,8 @@ class Subject:
     legal_rep: str = ""
     legal_rep_id: str = ""
     person_id: str = ""
+    industry: str = ""  # GB/T 4754-2017 section letter; none for natural persons
+    size: str = ""  # large | medium | small | micro, for enterprises and kin
 
     def as_json(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value}
@@ -121,13 +123,15 @@ class SubjectFactory:
         builder = getattr(self, f"_{kind}")
         fields: dict[str, str] = builder(rng, district)
         legal_rep = self.person_name(rng)
+        legal_rep_id = self.person_id(rng, 25, 70)
         return Subject(
             sid,
             kind,
             INDIVIDUAL_BUSINESS if kind == "individual" else ORGANISATION,
             district=district.code,
             legal_rep=legal_rep,
-            legal_rep_id=self.person_id(rng, 25, 70),
+            legal_rep_id=legal_rep_id,
+            size=profile.size(rng, kind),  # the last draw: the others stay as they were
             **fields,
         )
 
@@ -145,25 +149,32 @@ class SubjectFactory:
         return district.code
 
     def _enterprise(self, rng: random.Random, district: Area) -> dict[str, str]:
-        trade, industry = self._trade_name(rng), rng.choice(pools.INDUSTRIES)
+        trade, line = self._trade_name(rng), rng.choice(pools.INDUSTRIES)
         suffix = rng.choices(self._suffixes, cum_weights=self._suffix_weights)[0]
         pattern = rng.random()
         if pattern < 0.55:
-            name = f"{self.city_short}{trade}{industry}{suffix}"
+            name = f"{self.city_short}{trade}{line}{suffix}"
         elif pattern < 0.85:
-            name = f"{self.city.name}{trade}{industry}{suffix}"
+            name = f"{self.city.name}{trade}{line}{suffix}"
         else:
-            name = f"{trade}（{self.city_short}）{industry}{suffix}"
+            name = f"{trade}（{self.city_short}）{line}{suffix}"
+        industry = profile.ENTERPRISE_INDUSTRIES[line]
         legacy = rng.random() < 0.35
         region = self._registry_region(rng, district, legacy=legacy)
         if not legacy:
             body = codes.org_body(rng, "MA0")
             uscc = codes.uscc("9", "1", region, body)
-            return {"name": name, "uscc": uscc, "org_code": codes.org_code(body)}
+            return {
+                "name": name,
+                "uscc": uscc,
+                "org_code": codes.org_code(body),
+                "industry": industry,
+            }
         body = codes.org_body(rng, "")
         org = codes.org_code(body)
         fields = {
             "name": name,
+            "industry": industry,
             "org_code": org,
             "business_reg": codes.business_reg(rng, region, individual=False),
             "tax_reg": codes.tax_reg(region, org),
@@ -184,7 +195,7 @@ class SubjectFactory:
             name = f"{district.name}{self._trade_name(rng)}{shop}"
         roll = rng.random()
         region = self._registry_region(rng, district, legacy=roll < 0.6)
-        fields = {"name": name}
+        fields = {"name": name, "industry": profile.SHOP_INDUSTRIES[shop]}
         if roll < 0.6:  # registered before 2016: a GS 15 number, often never converted
             fields["business_reg"] = codes.business_reg(rng, region, individual=True)
         if roll >= 0.45:
@@ -195,7 +206,11 @@ class SubjectFactory:
         trade, crop = self._trade_name(rng), rng.choice(pools.CROPS)
         name = f"{self.city.name}{district.name}{trade}{crop}专业合作社"
         body = codes.org_body(rng, "MA0")
-        fields = {"name": name, "uscc": codes.uscc("9", "3", district.code, body)}
+        fields = {
+            "name": name,
+            "uscc": codes.uscc("9", "3", district.code, body),
+            "industry": profile.COOPERATIVE_INDUSTRY,
+        }
         if rng.random() < 0.3:
             fields["business_reg"] = codes.business_reg(rng, district.code, individual=False)
         return fields
@@ -205,11 +220,12 @@ class SubjectFactory:
         citywide = rng.random() < 0.5
         region = self.city.code if citywide else district.code
         place = self.city.name if citywide else f"{self.city.name}{district.name}"
-        industry = rng.choice(pools.INDUSTRIES) if category == "1" else self._trade_name(rng)
+        line = rng.choice(pools.INDUSTRIES) if category == "1" else self._trade_name(rng)
         body = codes.org_body(rng, "MJ")
         cert = {"1": "津社证字", "2": "津民非证字", "3": "津基证字"}[category]
         return {
-            "name": f"{place}{industry}{ending}",
+            "name": f"{place}{line}{ending}",
+            "industry": profile.SOCIAL_ORG_INDUSTRIES[ending],
             "uscc": codes.uscc("5", category, region, body),
             "org_code": codes.org_code(body),
             "social_org_cert": f"{cert}第{rng.randrange(1, 100000):06d}号",
@@ -225,16 +241,25 @@ class SubjectFactory:
             "uscc": codes.uscc("1", "2", district.code, body),
             "org_code": codes.org_code(body),
             "institution_cert": f"事证第1{district.code}{rng.randrange(100000):05d}号",
+            "industry": profile.INSTITUTION_INDUSTRIES[kind],
         }
 
     def _rural(self, rng: random.Random, district: Area) -> dict[str, str]:
         village = self._trade_name(rng)
         name = f"{self.city.name}{district.name}{village}{rng.choice(pools.VILLAGE_SUFFIXES)}"
         body = codes.org_body(rng, "MF")
-        return {"name": name, "uscc": codes.uscc("N", "2", district.code, body)}
+        return {
+            "name": name,
+            "uscc": codes.uscc("N", "2", district.code, body),
+            "industry": profile.COMMUNITY_INDUSTRY,
+        }
 
     def _other(self, rng: random.Random, district: Area) -> dict[str, str]:
         trade, suffix = self._trade_name(rng), rng.choice(pools.OTHER_ORG_SUFFIXES)
         body = codes.org_body(rng, "MG")
         name = f"{self.city.name}{district.name}{trade}{suffix}"
-        return {"name": name, "uscc": codes.uscc("Y", "1", district.code, body)}
+        return {
+            "name": name,
+            "uscc": codes.uscc("Y", "1", district.code, body),
+            "industry": profile.COMMUNITY_INDUSTRY,
+        }

@@ -108,7 +108,7 @@ def snapshot() -> dict[str, Any]:
     """Records and versions as comparable data (ids left out)."""
     records = sorted(
         Record.objects.values_list(
-            "natural_key", "doc_no", "version_count", "severity", "published",
+            "natural_key", "doc_no", "version_count", "severity", "amount", "published",
             "publication_ends", "repair_from", "timeliness_days", "late",
             "current_version__content_hash",
         )

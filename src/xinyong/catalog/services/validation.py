@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel
 
 from xinyong.catalog.schema import (
+    AMOUNT_UNIT,
     CatalogFile,
     DepartmentsFile,
     DistrictsFile,
@@ -382,6 +383,23 @@ def _check_severity_rules(
             )
 
 
+def _check_amount_field(
+    issues: _Issues, item: Item, fields: dict[str, FieldSpec], path: str
+) -> None:
+    """The amount field must be a decimal in 万元: `Record.amount` is compared and summed
+    across items, so one unit for all."""
+    if item.amount_field is None:
+        return
+    spec = _need_field(issues, fields, item.amount_field, path, "decimal")
+    if spec is not None and spec.unit != AMOUNT_UNIT:
+        _ref(
+            issues,
+            path,
+            "field.amount_unit",
+            _("金额字段 %(key)s 的单位应为%(unit)s") % {"key": spec.key, "unit": AMOUNT_UNIT},
+        )
+
+
 def _check_item(
     issues: _Issues,
     catalog: CatalogFile,
@@ -426,6 +444,7 @@ def _check_item(
     for j, key in enumerate(item.natural_key):
         _need_field(issues, fields, key, f"{path}.natural_key[{j}]")
     _need_field(issues, fields, item.decision_date_field, f"{path}.decision_date_field", "date")
+    _check_amount_field(issues, item, fields, f"{path}.amount_field")
     pub = item.publication
     severities = {s.key for s in publication.severities} if publication else None
     for j, severity in enumerate(pub.severities):

@@ -72,7 +72,7 @@ RECORD_COLUMNS = (
     "id", "natural_key", "organisation_id", "item_id", "subject_id", "doc_no", "state",
     "current_version_id", "version_count", "decision_date", "severity", "published",
     "publication_ends", "repair_from", "received_at", "timeliness_days",
-    "timeliness_provisional", "late", "updated_at", "content_key", "content_check",
+    "timeliness_provisional", "late", "updated_at", "content_key", "content_check", "amount",
 )  # fmt: skip
 VERSION_COLUMNS = (
     "id", "record_id", "version", "submission_id", "row_no", "content_hash", "data", "extra",
@@ -81,7 +81,7 @@ VERSION_COLUMNS = (
 RECORD_UPDATE_COLUMNS = (
     "current_version_id", "version_count", "doc_no", "decision_date", "severity", "published",
     "publication_ends", "repair_from", "timeliness_days", "timeliness_provisional", "late",
-    "updated_at", "content_key", "content_check",
+    "updated_at", "content_key", "content_check", "amount",
 )  # fmt: skip
 EVENT_COLUMNS = ("kind", "record_id", "submission_id", "created_at")
 
@@ -362,6 +362,7 @@ class _Batch:
                 derived.severity, derived.published, derived.publication_ends,
                 derived.repair_from, received, derived.timeliness_days,
                 derived.timeliness_provisional, derived.late, self.now, *item.fingerprint,
+                derived.amount,
             ]
         )  # fmt: skip
         self._add_version(item, record=len(self.records) - 1, version=1, new=True)
@@ -383,7 +384,7 @@ class _Batch:
                 current.id, None, version, self._doc_no(item), derived.decision_date,
                 derived.severity, derived.published, derived.publication_ends,
                 derived.repair_from, derived.timeliness_days, derived.timeliness_provisional,
-                derived.late, self.now, *item.fingerprint,
+                derived.late, self.now, *item.fingerprint, derived.amount,
             ]
         )  # fmt: skip
         self.state[item.key] = replace(

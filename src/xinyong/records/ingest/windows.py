@@ -1,5 +1,5 @@
-"""The facts a record derives from its content and the policy: severity, publication window,
-earliest repair date, and timeliness (working days from decision to receipt).
+"""The facts a record derives from its content and the policy: severity, amount, publication
+window, earliest repair date, and timeliness (working days from decision to receipt).
 
 One `Deriver` per run takes a snapshot of the publication policy and of the working-day
 calendar, so thousands of rows cost no query; the timeliness deadline is looked up once per
@@ -9,8 +9,9 @@ effective-dated rule, not per row.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -35,6 +36,27 @@ against. 双公示 (licences and penalties) must be published within 7 working d
 other items have no receipt deadline in the policy yet."""
 
 
+AMOUNT_QUANTUM = Decimal("0.0001")
+"""`Record.amount`'s precision: 0.0001 万元 is one yuan."""
+AMOUNT_LIMIT = Decimal(10) ** 12
+"""`Record.amount` holds 12 integer digits (万元): a larger amount, which cleaning lets
+through as a number but no real fine reaches, is left out (NULL) rather than fail the batch."""
+
+
+def record_amount(value: object) -> Decimal | None:
+    """`Record.amount` for the value of an item's amount field (a cleaned Decimal, or its
+    stored decimal text): to the yuan, None when absent or out of range."""
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except ArithmeticError:
+            return None
+    if not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= AMOUNT_LIMIT:
+        return None
+    rounded = value.quantize(AMOUNT_QUANTUM, ROUND_HALF_UP)
+    return rounded if abs(rounded) < AMOUNT_LIMIT else None
+
+
 @dataclass(frozen=True, slots=True)
 class Derived:
     """What a record's version implies (stored on `Record`)."""
@@ -47,6 +69,7 @@ class Derived:
     timeliness_days: int
     timeliness_provisional: bool
     late: bool
+    amount: Decimal | None = None
 
 
 MAX_DERIVED = 50_000
@@ -148,7 +171,10 @@ class Deriver:
             if len(self._derived) >= MAX_DERIVED:
                 self._derived.clear()
             self._derived[key] = derived
-        return derived
+        # The amount is the row's own: outside the cache, whose keys would rarely repeat.
+        amount_field = self.item.amount_field
+        amount = record_amount(values.get(amount_field)) if amount_field else None
+        return derived if amount is None else replace(derived, amount=amount)
 
     def _inputs(
         self, values: Mapping[str, Value], decided: date, first_received: date

@@ -22,6 +22,7 @@ from xinyong.subjects.services.lookup import (
     summary,
 )
 from xinyong.subjects.services.parsing import Rejection, SubjectIdentifiers
+from xinyong.subjects.services.registration import Classification, classify
 from xinyong.subjects.services.search import (
     Hit,
     Match,
@@ -31,6 +32,7 @@ from xinyong.subjects.services.search import (
 )
 
 __all__ = [
+    "Classification",
     "ConflictPointer",
     "Hit",
     "LearnedIdentifier",
@@ -44,6 +46,7 @@ __all__ = [
     "SubjectIdentifiers",
     "access_log",
     "carries_id_number",
+    "classify",
     "display_name",
     "find_subject",
     "find_subjects",

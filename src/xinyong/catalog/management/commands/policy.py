@@ -1,7 +1,8 @@
 """`xinyong policy load|check [DIR]`: validate a policy directory as a whole, then load it.
 
 Exits 1 with every issue (file, path inside it, reason) when anything is wrong; nothing is
-loaded then. DIR defaults to the packaged Tianjin policy.
+loaded then. DIR defaults to the packaged Tianjin policy. A load that changes an item's
+amount field refills `Record.amount` of that item's records (`records.amounts`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xinyong.catalog.services import (
     load_policy,
 )
 from xinyong.core.context import in_job
+from xinyong.records.amounts import amount_fields, follow_policy
 
 
 class Command(BaseCommand):
@@ -44,7 +46,9 @@ class Command(BaseCommand):
         try:
             if options["action"] == "load":
                 with in_job("policy.load"):
+                    amounts_before = amount_fields()
                     report = load_policy(directory)
+                    follow_policy(amounts_before)
             else:
                 report = check_policy(directory)
         except PolicyError as exc:
