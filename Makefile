@@ -11,11 +11,17 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
+# The tests also run the evaluation models on Apache Spark: the `spark` extra (pyspark, a few
+# hundred MB) is installed for them and left out of the demo.
+$(BIN)/.installed-spark: $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,spark]'
+	touch $@
+
 demo: $(BIN)/.installed
 	scripts/ensure-system-packages demo
 	$(BIN)/xinyong demo --port $(PORT)
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed-spark
 	scripts/ensure-system-packages test
 	$(MAKE) lint typecheck pytest
 
@@ -26,7 +32,7 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-pytest: $(BIN)/.installed
+pytest: $(BIN)/.installed-spark
 	$(BIN)/pytest
 
 # Regenerate the compiled translations after editing a .po file.
