@@ -21,6 +21,7 @@ APPS = (
     "financing",
     "tipoffs",
     "consents",
+    "evaluation",
 )
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "xinyong.consents",
     "xinyong.financing",
     "xinyong.tipoffs",
+    "xinyong.evaluation",
     "xinyong.api",
     "xinyong.office",
     "xinyong.portal",
@@ -157,10 +158,14 @@ XINYONG_DAILY_JOBS: dict[str, str] = {
     "lists.expire": "xinyong.lists.services.daily",
     "objections.escalate": "xinyong.objections.services.daily",
     "repairs.deadlines": "xinyong.repairs.services.daily",
+    "evaluation.schedule": "xinyong.evaluation.services.daily",
 }
 """Daily jobs, job name → function (`core.schedules`); the worker runs them at XINYONG_DAILY_AT
 (local time), after midnight so that "ends on day D" is applied on the morning of D."""
 XINYONG_DAILY_AT = "00:30"
+XINYONG_WORKER_STARTUP: list[str] = ["xinyong.evaluation.tasks.ensure_scheduled"]
+"""Functions the worker calls when it starts, besides queueing the daily runner: apps queue
+their own recurring tasks (the minute re-evaluation)."""
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -130,10 +130,12 @@ def test_the_worker_processes_an_enqueued_submission_and_its_events(
         )
         assert pending[0][0] == 0 and handled[0][0] == accepted
         tasks = instance.query("SELECT task_path, status FROM django_tasks_database_dbtaskresult")
-        # The worker also ran the day's jobs (nothing had run today) and queued tomorrow's.
+        # The worker also ran the day's jobs (nothing had run today) and queued tomorrow's,
+        # and queued the first minute pass of re-evaluation.
         assert sorted(tasks) == [
             ("xinyong.core.tasks.run_daily_jobs", "READY"),
             ("xinyong.core.tasks.run_daily_jobs", "SUCCESSFUL"),
+            ("xinyong.evaluation.tasks.reevaluate_stale", "READY"),
             ("xinyong.records.tasks.process_events", "SUCCESSFUL"),
             ("xinyong.records.tasks.process_submission", "SUCCESSFUL"),
         ]

@@ -1,12 +1,15 @@
 """`xinyong worker`: runs background tasks from the database queue (django-tasks-db), with the
-daily jobs' runner queued when it starts (see `core.schedules`)."""
+daily jobs' runner queued when it starts (see `core.schedules`), and the apps' own recurring
+tasks (`XINYONG_WORKER_STARTUP`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
@@ -20,6 +23,8 @@ class Command(BaseCommand):
         from xinyong.core.tasks import ensure_scheduled
 
         ensure_scheduled()
+        for path in settings.XINYONG_WORKER_STARTUP:
+            import_string(path)()
         worker_options: dict[str, Any] = {"interval": options["interval"]}
         if options["batch"]:
             worker_options["batch"] = True

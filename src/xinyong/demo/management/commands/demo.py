@@ -25,6 +25,7 @@ from xinyong.core.context import in_job
 from xinyong.demo import services
 from xinyong.demo.lists import ensure_list_entries
 from xinyong.demo.records import land_records
+from xinyong.evaluation import demo as evaluation_demo
 from xinyong.financing import demo as financing_demo
 from xinyong.tipoffs import demo as tipoffs_demo
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             financing_demo.seed()
             tipoffs_demo.seed()
             commitments_demo.seed()
+            evaluation_demo.seed()  # last: grades rest on the records and lists above
         kept = services.kept_passwords()
         counts = ", ".join(f"{s} {report.count(s)}" for s in ("new", "changed", "unchanged"))
         self.stdout.write(f"policy: {counts}")
