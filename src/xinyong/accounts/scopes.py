@@ -23,6 +23,9 @@ SCOPES: dict[str, Promise] = {
     # honoured for credit service agencies and banks only, within the grant's items and period.
     "records:read_authorised": _("授权查询信用记录"),
     "lists:check": _("名单核查"),
+    # A subject's credit evaluation with every point explained (xinyong.evaluation): honoured
+    # for government organisations only; each read needs a stated purpose and is logged.
+    "evaluation:read": _("查询信用评价"),
     "reports:create": _("生成信用报告"),
     "exchange:feed": _("平台数据交换"),
     "audit:read": _("读取本机构审计记录"),

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from xinyong.core.identifiers import normalise
+from xinyong.evaluation.services import public_grades
 from xinyong.lists.public import public_entries_of, status_of
 from xinyong.records.public import (
     PER_ITEM,
@@ -60,6 +61,7 @@ def _page(request: HttpRequest, subject: Subject) -> HttpResponse:
             (g, [(r, repair.get(r.record_id)) for r in g.records]) for g in groups if g.records
         ],
         "per_item": PER_ITEM,
+        "grades": public_grades(subject),
     }
     return render(request, "portal/subject.html", context)
 
