@@ -4,8 +4,11 @@ measures that follow in the scenario, and a signed receipt of it all.
 The answer is computed from three things, each named in the receipt so it can be audited
 later: the subject as identified, the list entries in force at `as_of` (their ids and
 history versions: the *list state*), and the list and measure policy in force at `as_of`
-(its load id and fingerprint). A code that is valid but unknown answers `unknown_subject`,
-never "no hits": the platform cannot vouch for a subject it does not hold.
+(its load id and fingerprint). Where a measure of the scenario follows an evaluation grade,
+the subject's grade then (its latest score from a run finished by `as_of`) is a fourth, named
+in the measure with its model, version, cut-off and run. A code that is valid but unknown
+answers `unknown_subject`, never "no hits": the platform cannot vouch for a subject it does
+not hold.
 
 Writes per check: the check (with its receipt) and one entry of the subject's access log,
 in one transaction. No hash-chained audit entry: a check changes nothing, the check row is
@@ -18,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +40,7 @@ from xinyong.core.identifiers import IdKind, normalise
 from xinyong.core.identifiers import check as check_code
 from xinyong.core.privacy import mask_in_text
 from xinyong.core.signing import sign
+from xinyong.evaluation.services import GradeFact, grades_at
 from xinyong.lists.services import EntryInForce, entries_in_force
 from xinyong.subjects.models import AccessKind, Subject
 from xinyong.subjects.services import display_name, find_subject, masked_id, record_access
@@ -73,11 +77,13 @@ class CheckRequest:
     as_of: datetime | None = None
 
 
-def _moment(text: datetime) -> str:
-    return timezone.localtime(text).isoformat(timespec="seconds")
+def shown_moment(moment: datetime) -> str:
+    """A moment as receipts show it: local time, to the second."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def _subject_block(subject: Subject) -> dict[str, object]:
+def subject_block(subject: Subject) -> dict[str, object]:
+    """The subject as an answer names it: persons masked."""
     return {
         "public_id": subject.public_id,
         "name": display_name(subject),
@@ -113,7 +119,7 @@ def deciders_of(entries: list[EntryInForce]) -> dict[int, str]:
     return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def _measure_block(rule: MeasureRule, listed: set[str]) -> dict[str, object]:
+def _measure_block(rule: MeasureRule, listed: frozenset[str]) -> dict[str, object]:
     measure = rule.definition
     return {
         "code": measure.code,
@@ -125,6 +131,56 @@ def _measure_block(rule: MeasureRule, listed: set[str]) -> dict[str, object]:
         "source": rule.source.name,
         "version": rule.version,
     }
+
+
+@dataclass(frozen=True)
+class Measures:
+    """The measures that follow a set of list types in a scenario, as an answer shows them:
+    the same for every subject on the same lists (batch comparison computes them once per
+    combination)."""
+
+    triggering: frozenset[str]  # the list types that some measure follows
+    blocks: list[dict[str, object]]
+
+
+def measures_in(policy: MeasurePolicy, scenario: str, listed: frozenset[str]) -> Measures:
+    rules = policy.measures_for(scenario, listed)
+    return Measures(
+        frozenset(code for rule in rules for code in rule.definition.list_types),
+        [_measure_block(rule, listed) for rule in rules],
+    )
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What one subject's entries in force mean in a scenario: the entries that trigger a
+    measure, the measures and the list state's digest — the part of an answer that does not
+    depend on who asked or about whom by which code."""
+
+    hits: list[dict[str, object]]
+    measures: list[dict[str, object]]
+    list_state: str
+    entries: int
+
+
+def findings(
+    entries: list[EntryInForce],
+    measures: Measures,
+    policy: MeasurePolicy,
+    deciders: dict[int, str],
+) -> Findings:
+    """`entries` (one subject's, in force) read with `measures` (those of their list types)."""
+    hit = [e for e in entries if e.list_type in measures.triggering]
+    return Findings(
+        [_entry_block(e, policy, deciders) for e in hit],
+        measures.blocks,
+        list_state(entries),
+        len(entries),
+    )
+
+
+def listed_types(entries: list[EntryInForce]) -> frozenset[str]:
+    return frozenset(e.list_type for e in entries)
 
 
 def list_state(entries: list[EntryInForce]) -> str:
@@ -157,6 +213,74 @@ def feedback_due_after(today: date) -> date:
     return due
 
 
+def payload(
+    *,
+    check_id: str,
+    moments: tuple[str, str],
+    checker: Checker,
+    matter: str,
+    scenario: ScenarioEntry,
+    query: str,
+    subject: Subject | None,
+    found: Findings,
+    policy: MeasurePolicy,
+) -> dict[str, Any]:
+    """The answer to one check — the receipt's payload; `moments` are when it was checked
+    and the moment it answers for, as the receipt shows them. Batch comparison encodes each
+    field once per run and distinct entries in force, except `batch.ROW_FIELDS`: a field
+    that depends on anything else of the subject must be added there."""
+    return {
+        "type": RECEIPT_TYPE,
+        "check_id": check_id,
+        "checked_at": moments[0],
+        "as_of": moments[1],
+        "checker": {"uscc": checker.uscc, "name": checker.name},
+        "matter": matter,
+        "scenario": {"code": scenario.code, "name": scenario.name},
+        "query": query,
+        "subject": subject_block(subject) if subject is not None else None,
+        "result": "unknown_subject" if subject is None else "hits" if found.hits else "no_hits",
+        "entries": found.hits,
+        "measures": found.measures,
+        "policy": {"version": policy.state.version, "fingerprint": policy.state.fingerprint},
+        "list_state": {"digest": found.list_state, "entries": found.entries},
+    }
+
+
+def graded_models(policy: MeasurePolicy, scenario: str) -> set[str]:
+    """The evaluation models whose grades some measure of `scenario` follows (usually
+    none: then a check reads no grade)."""
+    return {
+        rule.definition.grade.model
+        for rule in policy.grade_measures_in(scenario)
+        if rule.definition.grade is not None
+    }
+
+
+def grade_measures(
+    policy: MeasurePolicy, scenario: str, grades: dict[str, GradeFact]
+) -> list[dict[str, object]]:
+    """The measures of `scenario` that follow a grade the subject holds (`grades`: its
+    current grade by model), each with the grade it rests on: model, version, cut-off, run."""
+    blocks: list[dict[str, object]] = []
+    for rule in policy.grade_measures_in(scenario):
+        condition = rule.definition.grade
+        fact = grades.get(condition.model) if condition is not None else None
+        if condition is None or fact is None or fact.grade not in condition.grades:
+            continue
+        grade = {
+            "model": fact.model,
+            "model_name": fact.model_name,
+            "version": fact.version,
+            "grade": fact.grade,
+            "legacy_grade": fact.legacy_grade,
+            "as_of": fact.as_of.isoformat(),
+            "run": fact.run,
+        }
+        blocks.append({**_measure_block(rule, frozenset()), "grade": grade})
+    return blocks
+
+
 def answer(
     *,
     checker: Checker,
@@ -170,14 +294,17 @@ def answer(
     entries: list[EntryInForce],
     policy: MeasurePolicy,
     deciders: dict[int, str],
+    grades: dict[str, GradeFact] | None = None,
 ) -> tuple[Check, dict[str, Any]]:
     """A check (unsaved) and its answer — the receipt's payload — from what was found: the
-    subject, its entries in force at `as_of` and the policy then. Single checks sign the
-    payload; batch rows keep it under the batch's signed receipt."""
-    listed = {e.list_type for e in entries}
-    measures = policy.measures_for(scenario.code, listed)
-    hit = [e for e in entries if any(e.list_type in m.definition.list_types for m in measures)]
-    state = list_state(entries)
+    subject, its entries in force at `as_of`, its grades then (by model) and the policy
+    then. Measures that follow a grade join those that follow lists, in code order."""
+    measures = measures_in(policy, scenario.code, listed_types(entries))
+    found = findings(entries, measures, policy, deciders)
+    graded = grade_measures(policy, scenario.code, grades or {})
+    if graded:
+        both = sorted([*found.measures, *graded], key=lambda block: str(block["code"]))
+        found = replace(found, measures=both)
     check = Check(
         organisation_id=checker.id,
         actor_label=actor_label[:150],
@@ -187,28 +314,17 @@ def answer(
         matter=matter,
         as_of=as_of,
         checked_at=now,
-        hit_count=len(hit),
-        measure_count=len(measures),
+        hit_count=len(found.hits),
+        measure_count=len(found.measures),
         policy_version=policy.state.version,
-        list_state=state,
+        list_state=found.list_state,
     )
-    payload = {
-        "type": RECEIPT_TYPE,
-        "check_id": check.public_id,
-        "checked_at": _moment(now),
-        "as_of": _moment(as_of),
-        "checker": {"uscc": checker.uscc, "name": checker.name},
-        "matter": matter,
-        "scenario": {"code": scenario.code, "name": scenario.name},
-        "query": query_shown,
-        "subject": _subject_block(subject) if subject is not None else None,
-        "result": "unknown_subject" if subject is None else "hits" if hit else "no_hits",
-        "entries": [_entry_block(e, policy, deciders) for e in hit],
-        "measures": [_measure_block(rule, listed) for rule in measures],
-        "policy": {"version": policy.state.version, "fingerprint": policy.state.fingerprint},
-        "list_state": {"digest": state, "entries": len(entries)},
-    }
-    return check, payload
+    answered = payload(
+        check_id=check.public_id, moments=(shown_moment(now), shown_moment(as_of)), checker=checker,
+        matter=matter, scenario=scenario, query=query_shown, subject=subject, found=found,
+        policy=policy,
+    )  # fmt: skip
+    return check, answered
 
 
 def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> Check:
@@ -240,6 +356,10 @@ def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> C
         )
     subject = find_subject(code)
     entries = entries_in_force([subject.pk], as_of).get(subject.pk, []) if subject else []
+    models = graded_models(policy, scenario.code)
+    grades: dict[str, GradeFact] = {}
+    if subject is not None and models and not subject.is_person:  # persons are never graded
+        grades = grades_at(subject.pk, models, as_of)
     check, payload = answer(
         checker=checker,
         actor_label=actor_label,
@@ -252,9 +372,10 @@ def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> C
         entries=entries,
         policy=policy,
         deciders=deciders_of(entries),
+        grades=grades,
     )
     check.receipt = sign(payload)
-    if check.hit_count and request.as_of is None:
+    if check.measure_count and request.as_of is None:
         check.feedback_due = feedback_due_after(timezone.localdate(now))
     with transaction.atomic():
         check.save(force_insert=True)

@@ -51,20 +51,27 @@ ACCESS_COLUMNS = (
 )  # fmt: skip
 
 
-def record_accesses(accesses: Sequence[SubjectAccess]) -> None:
-    """Write many access-log entries at once (batch comparison), by COPY on PostgreSQL."""
+def record_accesses(
+    entries: Sequence[tuple[int, str]],
+    *,
+    kind: AccessKind,
+    organisation_id: int,
+    purpose: str,
+    legal_basis: str,
+    at: datetime,
+) -> None:
+    """Write many entries of one read at once — (subject id, reference) each, one purpose,
+    basis and moment (batch comparison) — by COPY on PostgreSQL."""
+    shown = mask_in_text(purpose.strip())[:MAX_PURPOSE]
+    basis = legal_basis[:MAX_BASIS]
     bulk.insert(
         SubjectAccess,
         ACCESS_COLUMNS,
         [
-            [
-                a.subject_id, a.accessed_at, a.kind, a.organisation_id,
-                mask_in_text(a.purpose.strip())[:MAX_PURPOSE], a.legal_basis[:MAX_BASIS],
-                a.reference[:MAX_REFERENCE],
-            ]
-            for a in accesses
+            (subject_id, at, kind, organisation_id, shown, basis, reference[:MAX_REFERENCE])
+            for subject_id, reference in entries
         ],
-    )  # fmt: skip
+    )
 
 
 def access_log(subject_id: int) -> QuerySet[SubjectAccess]:

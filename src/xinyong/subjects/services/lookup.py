@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from xinyong.core import audit
@@ -148,54 +150,77 @@ def summary(subject: Subject) -> dict[str, Any]:
     }
 
 
+def _owners(scheme: str, values: list[str]) -> dict[str, Subject]:
+    """value → subject (with `SHOWN_FIELDS`) for the identifiers of `scheme` among `values`.
+    PostgreSQL takes them in one query, as one array parameter (an IN list of thousands of
+    markers costs the driver more to bind than the database to answer); SQLite, `CHUNK` at
+    a time."""
+    rows: list[tuple[Any, ...]] = []
+    if connection.vendor == "postgresql":
+        columns = ", ".join(f"s.{field}" for field in SHOWN_FIELDS)
+        sql = (
+            f"SELECT i.value, {columns} FROM {_table(SubjectIdentifier)} i"  # noqa: S608 - no input
+            f" JOIN {_table(Subject)} s ON s.id = i.subject_id"
+            " WHERE i.scheme = %s AND i.value = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [scheme, values])
+            rows = cursor.fetchall()
+    else:
+        fields = [f"subject__{field}" for field in SHOWN_FIELDS]
+        for start in range(0, len(values), CHUNK):
+            found = SubjectIdentifier.objects.filter(
+                scheme=scheme, value__in=values[start : start + CHUNK]
+            )
+            rows += found.values_list("value", *fields)
+    return {row[0]: Subject.from_db(connection.alias, SHOWN_FIELDS, row[1:]) for row in rows}
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def find_subjects(codes: Iterable[str]) -> dict[str, Subject]:
-    """`find_subject` for many codes at once (batch comparison): normalised code → subject,
-    for the codes that find one. Keys are looked up per scheme (`scheme = … AND value IN
-    (…)`, the unique index's order), 900 values a query, then the subjects by id with the
-    fields a result shows (`SHOWN_FIELDS`; others load on access, one query each)."""
-    wanted: dict[str, list[tuple[str, str]]] = {}
-    for code in codes:
-        n = normalise(code)
-        if n and n not in wanted:
-            wanted[n] = _candidate_keys(n)
+    """`find_subject` for many codes at once (batch comparison): normalised code → subject
+    (with `SHOWN_FIELDS`; others load on access, one query each), for the codes that find
+    one. Most codes in a file are valid USCCs, and a USCC is its own most specific key:
+    those are looked up by it alone first, and only the codes that find nothing so by every
+    key they can stand for, a query per scheme (`scheme = … AND value IN (…)`, the unique
+    index's order)."""
+    wanted = {n: True for n in map(normalise, codes) if n}
+    usccs = [n for n in wanted if len(n) == USCC_LENGTH and check(n, IdKind.USCC).valid]
+    found = _owners(Scheme.USCC, sorted(usccs))
+    rest = {n: _candidate_keys(n) for n in wanted if n not in found}
     by_scheme: dict[str, set[str]] = {}
-    for candidates in wanted.values():
+    for candidates in rest.values():
         for scheme, value in candidates:
             by_scheme.setdefault(scheme, set()).add(value)
-    owners: dict[tuple[str, str], int] = {}
+    owners: dict[tuple[str, str], Subject] = {}
     for scheme, values in by_scheme.items():
-        ordered = sorted(values)
-        for start in range(0, len(ordered), CHUNK):
-            rows = SubjectIdentifier.objects.filter(
-                scheme=scheme, value__in=ordered[start : start + CHUNK]
-            ).values_list("value", "subject_id")
-            owners.update({(scheme, value): subject_id for value, subject_id in rows})
-    ids = sorted(set(owners.values()))
-    subjects: dict[int, Subject] = {}
-    for start in range(0, len(ids), CHUNK):
-        subjects.update(Subject.objects.only(*SHOWN_FIELDS).in_bulk(ids[start : start + CHUNK]))
-    found = {}
-    for code, candidates in wanted.items():
+        owners.update(((scheme, v), owner) for v, owner in _owners(scheme, sorted(values)).items())
+    for code, candidates in rest.items():
         hit = next((owners[key] for key in candidates if key in owners), None)
         if hit is not None:
-            found[code] = subjects[hit]
+            found[code] = hit
     return found
 
 
-def organisations_named(names: Iterable[str]) -> dict[str, list[Subject]]:
-    """Organisations that carry or carried each name exactly (persons are never found by
-    name): name → subjects, for the names that find any."""
+def organisations_named(names: Iterable[str]) -> dict[str, Subject | None]:
+    """For each name that organisations carry or carried exactly (persons are never found
+    by name): the organisation (with `SHOWN_FIELDS`), or None when several do."""
     wanted = sorted({name.strip() for name in names if name.strip()})
-    found: dict[str, list[Subject]] = {}
+    owners: dict[str, set[int]] = {}
     for start in range(0, len(wanted), CHUNK):
         rows = (
             SubjectName.objects.filter(name__in=wanted[start : start + CHUNK])
             .exclude(subject__kind=SubjectKind.NATURAL_PERSON)
-            .select_related("subject")
-            .order_by("subject_id")
+            .values_list("name", "subject_id")
         )
-        for row in rows:
-            subjects = found.setdefault(row.name, [])
-            if all(s.pk != row.subject_id for s in subjects):
-                subjects.append(row.subject)
-    return found
+        for name, subject_id in rows:
+            owners.setdefault(name, set()).add(subject_id)
+    only = {name: min(ids) for name, ids in owners.items() if len(ids) == 1}
+    subjects: dict[int, Subject] = {}
+    ids = sorted(only.values())
+    for start in range(0, len(ids), CHUNK):
+        subjects.update(Subject.objects.only(*SHOWN_FIELDS).in_bulk(ids[start : start + CHUNK]))
+    return {name: subjects[only[name]] if name in only else None for name in owners}
