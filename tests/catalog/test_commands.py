@@ -23,13 +23,13 @@ def _run(*args: str, verbosity: int = 1) -> tuple[str, str]:
 def test_check_then_load_then_load_again() -> None:
     before = table_counts()
     out, _ = _run("policy", "check")
-    assert "would be 195 new, 0 changed, 0 withdrawn, 0 unchanged" in out
+    assert "would be 198 new, 0 changed, 0 withdrawn, 0 unchanged" in out
     assert table_counts() == before
 
     out, _ = _run("policy", "load")
-    assert "195 new, 0 changed, 0 withdrawn, 0 unchanged (load #" in out
+    assert "198 new, 0 changed, 0 withdrawn, 0 unchanged (load #" in out
     out, _ = _run("policy", "load")
-    assert "0 new, 0 changed, 0 withdrawn, 195 unchanged" in out and "load #" not in out
+    assert "0 new, 0 changed, 0 withdrawn, 198 unchanged" in out and "load #" not in out
 
 
 def test_load_lists_changes_when_verbose(policy_dir: Path, edit_yaml: Editor) -> None:
@@ -43,7 +43,7 @@ def test_load_lists_changes_when_verbose(policy_dir: Path, edit_yaml: Editor) ->
 def test_load_json(policy_dir: Path) -> None:
     out, _ = _run("policy", "load", str(policy_dir), "--json")
     report = json.loads(out)
-    assert report["ok"] and report["counts"]["new"] == 195 and report["load_id"]
+    assert report["ok"] and report["counts"]["new"] == 198 and report["load_id"]
     assert set(report["file_hashes"]) == {
         "districts.yaml",
         "departments.yaml",

@@ -59,6 +59,9 @@ MEASURE_KIND_FOR = {"punishment": "punishment", "incentive": "reward"}
 """The kind of measure a kind of list takes."""
 
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ModelCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9_]{2,32}$")]
+"""An evaluation model's code (TJGGXY), as its file in `evaluation/` names it."""
+GradeCode = Literal["A", "B", "C", "D", "M"]
 
 
 class RankedBasis(LegalBasis):
@@ -236,15 +239,25 @@ class Implementers(_Strict):
         return self
 
 
+class GradeCondition(_Strict):
+    """A measure that follows a credit evaluation grade instead of a list: the evaluation
+    model (its code, `evaluation/*.yaml`) and the grades it applies to."""
+
+    model: ModelCode
+    grades: list[GradeCode] = Field(min_length=1)
+
+
 class MeasureEntry(_Strict):
-    """One joint punishment or reward measure: what is done, to whom (list types), where
-    (scenarios), by whom, on what basis and from which source."""
+    """One joint punishment or reward measure: what is done, to whom (the subjects on
+    `list_types`, or those whose current grade under an evaluation model is one of
+    `grade.grades`), where (scenarios), by whom, on what basis and from which source."""
 
     code: ItemCode
     text: Required
     kind: MeasureKind
     obligation: Obligation
-    list_types: list[Key] = Field(min_length=1)
+    list_types: list[Key] = []
+    grade: GradeCondition | None = None
     scenarios: list[Key] = Field(min_length=1)
     implemented_by: Implementers
     legal_basis: list[RankedBasis] = Field(min_length=1)
@@ -254,6 +267,11 @@ class MeasureEntry(_Strict):
 
     @model_validator(mode="after")
     def _lawful(self) -> MeasureEntry:
+        if bool(self.list_types) == (self.grade is not None):
+            raise _fail(
+                "measure.trigger",
+                _("措施须适用于名单（list_types）或评价等级（grade）之一，且只能是其中之一"),
+            )
         if self.kind == "punishment" and not _founded(self.legal_basis):
             raise _fail(
                 "measure.no_founding_basis",

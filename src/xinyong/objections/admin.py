@@ -32,6 +32,8 @@ class ObjectionAdmin(ReadOnlyAdmin):
         "public_id",
         "subject_id_shown",
         "record",
+        "score",
+        "new_score",
         "organisation",
         "ground",
         "repair_reference",

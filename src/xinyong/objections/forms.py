@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xinyong.catalog.schema import FieldSpec
-from xinyong.objections.models import Ground, ObjectionState
+from xinyong.objections.models import RECORD_GROUNDS, ObjectionState
 from xinyong.objections.services.common import MAX_REFERENCE, MAX_TEXT
 from xinyong.rights.files import MAX_BYTES, MAX_FILES
 
@@ -43,7 +43,9 @@ class MultipleFileField(forms.FileField):
 
 class ObjectionForm(forms.Form):
     ground = forms.ChoiceField(
-        label=_("异议事项"), choices=Ground.choices, widget=forms.RadioSelect
+        label=_("异议事项"),
+        choices=[(ground.value, ground.label) for ground in RECORD_GROUNDS],
+        widget=forms.RadioSelect,
     )
     repair_reference = forms.CharField(
         label=_("信用修复案号"),
@@ -72,6 +74,45 @@ class ObjectionForm(forms.Form):
         if len(files) > MAX_FILES:
             raise forms.ValidationError(_("最多上传 %d 个证明材料") % MAX_FILES)
         return files
+
+
+class GradeObjectionForm(forms.Form):
+    """An objection to a grade: the reasons and the evidence (the score is the current one)."""
+
+    reason = forms.CharField(
+        label=_("异议理由"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("请说明评价结果哪里有误（如所依据的信息不准确、已修复或不应计入），以及依据"),
+    )
+    attachments = MultipleFileField(
+        label=_("证明材料"),
+        required=False,
+        help_text=format_lazy(
+            _("PDF、PNG 或 JPEG，每个不超过 {mb} MB，最多 {n} 个"),
+            mb=MAX_BYTES // (1024 * 1024),
+            n=MAX_FILES,
+        ),
+    )
+
+
+class GradeAnswerForm(forms.Form):
+    """The credit office's answer to an objection to a grade."""
+
+    outcome = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[
+            (ObjectionState.UPHELD.value, _("维持：评价结果无误")),
+            (ObjectionState.REEVALUATED.value, _("重新评价：按最新信息对该主体重新评价")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(
+        label=_("答复意见"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("复核的事实和处理的理由，写入答复书"),
+    )
 
 
 class AnswerForm(forms.Form):

@@ -1,11 +1,15 @@
-"""Objections (异议) to credit records and the evidence filed with them.
+"""Objections (异议) to credit records and to evaluation grades, and the evidence filed with
+them.
 
 A subject objects to one of its own records — its content, its publication period, or the
 result of a credit repair — and the record's source department answers within a deadline in
 working days: corrected (a new version through the ingestion pipeline), withdrawn, or upheld.
 While an objection is open the record carries the objection mark its catalogue item asks for
-(`records.due_process` writes it). An objection past its deadline is escalated to the credit
-office. Only `xinyong.objections.services` writes these tables.
+(`records.due_process` writes it). Or it objects to its current grade under an evaluation
+model (a `Score`), and the credit office answers: upheld, or re-evaluated (a new score, named
+in the reply). An objection is about a record or a score, never both. An objection past its
+deadline is escalated to the credit office. Only `xinyong.objections.services` writes these
+tables.
 
 URLs and the audit log name an objection by `public_id`; people read its `number`.
 """
@@ -29,6 +33,11 @@ class Ground(models.TextChoices):
     CONTENT = "content", _("信息内容有误")
     PERIOD = "period", _("公示期限有误")
     REPAIR_RESULT = "repair_result", _("信用修复结果")
+    GRADE = "grade", _("信用评价结果")
+
+
+RECORD_GROUNDS = (Ground.CONTENT, Ground.PERIOD, Ground.REPAIR_RESULT)
+"""The grounds of an objection to a record (the other one is to a grade)."""
 
 
 class ObjectionState(models.TextChoices):
@@ -36,14 +45,19 @@ class ObjectionState(models.TextChoices):
     CORRECTED = "corrected", _("已更正")
     WITHDRAWN = "withdrawn", _("已撤销记录")
     UPHELD = "upheld", _("维持原记录")
+    REEVALUATED = "reevaluated", _("已重新评价")
 
 
-OUTCOMES = (ObjectionState.CORRECTED, ObjectionState.WITHDRAWN, ObjectionState.UPHELD)
-"""The states an answer can give."""
+RECORD_OUTCOMES = (ObjectionState.CORRECTED, ObjectionState.WITHDRAWN, ObjectionState.UPHELD)
+"""The states an answer to an objection to a record can give."""
+
+GRADE_OUTCOMES = (ObjectionState.UPHELD, ObjectionState.REEVALUATED)
+"""The states an answer to an objection to a grade can give."""
 
 
 class Objection(models.Model):
-    """One subject's objection to one of its records, and the department's answer."""
+    """One subject's objection to one of its records (or to its grade under a model), and
+    the answer of the record's department (of the credit office)."""
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
     subject = models.ForeignKey(
@@ -57,12 +71,32 @@ class Objection(models.Model):
         verbose_name=_("信用记录"),
         on_delete=models.PROTECT,
         related_name="objections",
+        null=True,
+        blank=True,
+    )
+    score = models.ForeignKey(
+        "evaluation.Score",
+        verbose_name=_("评价结果"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+        null=True,
+        blank=True,
+        help_text="The current score objected to (ground grade).",
+    )
+    new_score = models.ForeignKey(
+        "evaluation.Score",
+        verbose_name=_("重新评价结果"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="The score the re-evaluation gave (outcome reevaluated).",
     )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("处理部门"),
         on_delete=models.PROTECT,
-        help_text="The record's source department, which answers.",
+        help_text="The record's source department (the credit office for a grade), which answers.",
     )
     filed_by = models.ForeignKey(
         "rights.SubjectMember",
@@ -79,12 +113,14 @@ class Objection(models.Model):
     )
     reason = models.TextField(_("异议理由"))
     state = models.CharField(
-        _("状态"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN
+        _("状态"), max_length=12, choices=ObjectionState.choices, default=ObjectionState.OPEN
     )
     mark = models.CharField(
         _("记录标注"),
         max_length=8,
-        help_text="The objection mark put on the record while open (marked or withheld).",
+        blank=True,
+        help_text="The objection mark put on the record while open (marked or withheld); "
+        "'' for a grade.",
     )
     filed_at = models.DateTimeField(_("提出时间"))
     filed_on = models.DateField(_("提出日期"))
@@ -134,6 +170,16 @@ class Objection(models.Model):
             models.UniqueConstraint(
                 fields=["record"], condition=Q(state="open"), name="objection_one_open_per_record"
             ),
+            models.UniqueConstraint(
+                fields=["score"], condition=Q(state="open"), name="objection_one_open_per_score"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(ground="grade", record__isnull=True, score__isnull=False)
+                    | (~Q(ground="grade") & Q(record__isnull=False, score__isnull=True))
+                ),
+                name="objection_record_or_score",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +193,17 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == ObjectionState.OPEN
+
+    @property
+    def is_about_grade(self) -> bool:
+        return self.ground == Ground.GRADE
+
+    @property
+    def state_label(self) -> str:
+        """The state as people read it (a grade upheld is 维持原评价, not 维持原记录)."""
+        if self.is_about_grade and self.state == ObjectionState.UPHELD:
+            return str(_("维持原评价"))
+        return str(self.get_state_display())
 
 
 class ObjectionAttachment(models.Model):

@@ -1,6 +1,7 @@
 """The subject's objection pages in its account (/account/objections/): a new objection to
-one of its own records, its objections with their status and deadlines, and each one with
-the written reply (HTML, and the issued PDF to download).
+one of its own records or to its current grade under an evaluation model, its objections
+with their status and deadlines, and each one with the written reply (HTML, and the issued
+PDF to download).
 
 Every page finds objections and records through the signed-in member's own subject: another
 subject's id in an address finds nothing (404).
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xinyong.objections import services
 from xinyong.objections.downloads import attachment_response, reply_response
-from xinyong.objections.forms import ObjectionForm
+from xinyong.objections.forms import GradeObjectionForm, ObjectionForm
 from xinyong.objections.models import Objection
 from xinyong.records.own import own_record
 from xinyong.rights.models import SubjectMember
@@ -90,6 +91,37 @@ def objection_new(request: HttpRequest, record_id: int) -> HttpResponse:
         due_on=services.response_due(timezone.localdate())[0],
     )
     return render(request, "objections/account_new.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@subject_required
+def grade_objection_new(request: HttpRequest, model_code: str) -> HttpResponse:
+    """Object to the subject's current grade under the model `model_code`."""
+    member = _member(request)
+    score = services.grade_to_object(member, model_code[:32])
+    if score is None:
+        raise Http404
+    form = GradeObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            objection = services.file_grade_objection(
+                member, score.model_code, data["reason"], data["attachments"]
+            )
+        except services.ObjectionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("异议已提交，编号 %s") % objection.number)
+            return redirect("objections:detail", public_id=objection.public_id)
+    context = _context(
+        request,
+        form=form,
+        score=score,
+        pending=services.open_grade_objection(member, score.model_code),
+        office=services.credit_office(),
+        due_on=services.response_due(timezone.localdate())[0],
+    )
+    return render(request, "objections/account_grade_new.html", context)
 
 
 @require_GET

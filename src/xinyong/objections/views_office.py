@@ -25,7 +25,13 @@ from xinyong.core import calendar
 from xinyong.core.permissions import Viewer
 from xinyong.objections import services
 from xinyong.objections.downloads import attachment_response, reply_response
-from xinyong.objections.forms import AnswerForm, CorrectionForm, PeriodForm, StateFilter
+from xinyong.objections.forms import (
+    AnswerForm,
+    CorrectionForm,
+    GradeAnswerForm,
+    PeriodForm,
+    StateFilter,
+)
 from xinyong.objections.models import Objection, ObjectionState
 from xinyong.office.access import refused, viewer_of
 from xinyong.office.views import office_login_required
@@ -114,16 +120,20 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "objections/office_statistics.html", context)
 
 
+def _answer_form(objection: Objection, data: Any = None) -> AnswerForm | GradeAnswerForm:
+    return GradeAnswerForm(data) if objection.is_about_grade else AnswerForm(data)
+
+
 def _detail(
     request: HttpRequest,
     viewer: Viewer,
     objection: Objection,
-    answer_form: AnswerForm | None = None,
+    answer_form: AnswerForm | GradeAnswerForm | None = None,
     correction: CorrectionForm | None = None,
 ) -> HttpResponse:
     may_answer = services.may_answer(viewer, objection)
     record = objection.record
-    if may_answer and correction is None:
+    if may_answer and correction is None and record is not None:
         fields = services.editable_fields(services.item_of(record))
         correction = CorrectionForm(
             fields, objection.subject.kind, initial=services.current_values(record)
@@ -132,11 +142,12 @@ def _detail(
         "objection": objection,
         "subject": display_name(objection.subject),
         "code": objection.subject.uscc or masked_id(objection.subject),
-        "record": shown_record(record),
+        "record": shown_record(record) if record is not None else None,
+        "score": objection.score,
         "deadline": services.deadline_of(objection),
         "attachments": services.attachments_of(objection),
         "may_answer": may_answer,
-        "answer_form": answer_form or AnswerForm(),
+        "answer_form": answer_form or _answer_form(objection),
         "correction": correction if may_answer else None,
         "reply": services.reply_of(objection) if objection.answered_on else None,
     }
@@ -157,18 +168,22 @@ def answer(request: HttpRequest, public_id: str) -> HttpResponse:
     """Answer an objection; the page again with the reason if the answer is refused."""
     viewer = viewer_of(request)
     objection = _visible(viewer, public_id)
-    form = AnswerForm(request.POST)
-    fields = services.editable_fields(services.item_of(objection.record))
-    correction = CorrectionForm(fields, objection.subject.kind, request.POST, initial={})
-    corrected = request.POST.get("outcome") == ObjectionState.CORRECTED
-    if form.is_valid() and (not corrected or correction.is_valid()):
+    form = _answer_form(objection, request.POST)
+    correction = None
+    if objection.record is not None:
+        fields = services.editable_fields(services.item_of(objection.record))
+        correction = CorrectionForm(fields, objection.subject.kind, request.POST, initial={})
+    corrected = correction is not None and request.POST.get("outcome") == ObjectionState.CORRECTED
+    if form.is_valid() and (correction is None or not corrected or correction.is_valid()):
         try:
             services.answer(
                 viewer,
                 objection,
                 form.cleaned_data["outcome"],
                 form.cleaned_data["reply"],
-                corrected_values=correction.corrected_values() if corrected else None,
+                corrected_values=correction.corrected_values()
+                if correction is not None and corrected
+                else None,
             )
         except services.ObjectionError as exc:
             form.add_error(None, exc.message)

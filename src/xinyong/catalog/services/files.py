@@ -26,7 +26,7 @@ from xinyong.catalog.schema import (
 )
 from xinyong.catalog.schema_lists import ListsFile, MeasuresFile
 from xinyong.catalog.services.errors import PolicyError, PolicyIssue
-from xinyong.catalog.services.list_validation import check_lists
+from xinyong.catalog.services.list_validation import check_lists, evaluation_grades
 from xinyong.catalog.services.validation import cross_check, expand_fields
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -174,7 +174,7 @@ def read_policy(directory: Path | str) -> PolicyBundle:
         if result is not None:
             parsed[name] = result
     issues.extend(cross_check(parsed))
-    issues.extend(check_lists(parsed))
+    issues.extend(check_lists(parsed, evaluation_grades(root)))
     if issues:
         order = list(FILE_MODELS)
         issues.sort(key=lambda i: order.index(i.file) if i.file in order else len(order))

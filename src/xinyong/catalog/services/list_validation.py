@@ -2,14 +2,18 @@
 
 A list type names its deciders (departments.yaml) and, when its decisions also land as
 records, the catalogue item and fields that carry them (catalog.yaml); a measure names its
-list types, scenarios, source and implementers. Every reference must resolve, and a measure
-may only follow lists of its own kind (punishments for punishment lists, rewards for
-incentive lists). Like `validation`, a check that needs a file which did not parse is
-skipped.
+list types (or an evaluation model and grades, `evaluation/*.yaml`), scenarios, source and
+implementers. Every reference must resolve, and a measure may only follow lists of its own
+kind (punishments for punishment lists, rewards for incentive lists) and never punish the
+best grade or reward the worst. Like `validation`, a check that needs a file which did not
+parse is skipped.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from django.utils.translation import gettext as _
 from pydantic import BaseModel
 
@@ -18,6 +22,7 @@ from xinyong.catalog.schema_lists import (
     MEASURE_KIND_FOR,
     ListsFile,
     ListTypeEntry,
+    MeasureEntry,
     MeasuresFile,
 )
 from xinyong.catalog.services.errors import PolicyIssue
@@ -162,11 +167,63 @@ def _check_list_types(
             _check_record(issues, list_type, path, catalog, departments)
 
 
+def evaluation_grades(policy_dir: Path) -> dict[str, list[str]]:
+    """Model code → its grades, best first, from the evaluation model files of
+    `policy_dir` (read loosely: a model's own validation is `xinyong evaluate`'s job, and a
+    file that does not read names no model here)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((policy_dir / "evaluation").glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            grades = [str(row["grade"]) for row in data["grades"]]
+            found.setdefault(str(data["code"]), grades)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+            continue
+    return found
+
+
+def _check_grade(
+    issues: _Issues, measure: MeasureEntry, path: str, models: dict[str, list[str]]
+) -> None:
+    """A grade measure names a model of the policy's `evaluation/` and grades it has;
+    punishing its best grade or rewarding its worst is refused."""
+    condition = measure.grade
+    if condition is None:
+        return
+    grades = models.get(condition.model)
+    if grades is None:
+        issues.add(
+            MEASURES,
+            f"{path}.grade.model",
+            "ref.unknown_model",
+            _("evaluation/ 中没有评价模型 %s") % condition.model,
+        )
+        return
+    wrong = grades[0] if measure.kind == "punishment" else grades[-1]
+    for j, grade in enumerate(condition.grades):
+        if grade not in grades:
+            issues.add(
+                MEASURES,
+                f"{path}.grade.grades[{j}]",
+                "ref.unknown_grade",
+                _("评价模型 %(model)s 没有等级 %(grade)s")
+                % {"model": condition.model, "grade": grade},
+            )
+        elif grade == wrong:
+            issues.add(
+                MEASURES,
+                f"{path}.grade.grades[{j}]",
+                "measure.kind_mismatch",
+                _("惩戒措施不能适用于最高等级，激励措施不能适用于最低等级（%s）") % grade,
+            )
+
+
 def _check_measures(
     issues: _Issues,
     measures: MeasuresFile,
     lists: ListsFile | None,
     departments: DepartmentsFile | None,
+    models: dict[str, list[str]],
 ) -> None:
     from xinyong.accounts.models import OrganisationKind
 
@@ -224,6 +281,7 @@ def _check_measures(
                     "measure.kind_mismatch",
                     _("惩戒措施只能适用于失信名单，激励措施只能适用于守信名单（%s）") % code,
                 )
+        _check_grade(issues, measure, path, models)
         for j, sector in enumerate(measure.implemented_by.sectors):
             if sectors is not None and sector not in sectors:
                 issues.add(
@@ -242,8 +300,9 @@ def _check_measures(
                 )
 
 
-def check_lists(parsed: dict[str, BaseModel]) -> list[PolicyIssue]:
-    """Every cross-object and cross-file issue of lists.yaml and measures.yaml."""
+def check_lists(parsed: dict[str, BaseModel], models: dict[str, list[str]]) -> list[PolicyIssue]:
+    """Every cross-object and cross-file issue of lists.yaml and measures.yaml; `models`
+    are the evaluation models' grades (`evaluation_grades`) that grade measures name."""
     issues = _Issues()
     departments = _get(parsed, DEPARTMENTS, DepartmentsFile)
     catalog = _get(parsed, CATALOG, CatalogFile)
@@ -252,5 +311,5 @@ def check_lists(parsed: dict[str, BaseModel]) -> list[PolicyIssue]:
     if lists is not None:
         _check_list_types(issues, lists, departments, catalog)
     if measures is not None:
-        _check_measures(issues, measures, lists, departments)
+        _check_measures(issues, measures, lists, departments, models)
     return issues.found

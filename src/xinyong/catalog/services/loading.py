@@ -258,7 +258,7 @@ class _Rows:
             return {"deciding_departments": self._orgs(keys)}
         if kind == VersionKind.MEASURE:
             return {
-                "list_types": self._rows(VersionKind.LIST_TYPE, content["list_types"]),
+                "list_types": self._rows(VersionKind.LIST_TYPE, content.get("list_types", [])),
                 "scenarios": self._rows(VersionKind.SCENARIO, content["scenarios"]),
             }
         return {}

@@ -92,6 +92,7 @@ class MeasurePolicy:
     scenarios: dict[str, ScenarioEntry]
     measures: tuple[MeasureRule, ...]
     _by_pair: dict[tuple[str, str], tuple[MeasureRule, ...]] = field(repr=False)
+    _by_grade: dict[str, tuple[MeasureRule, ...]] = field(repr=False)
 
     def list_type(self, code: str) -> ListTypeRule:
         found = self.list_types.get(code)
@@ -114,6 +115,11 @@ class MeasurePolicy:
             for rule in self._by_pair.get((scenario, code), ()):
                 found.setdefault(rule.code, rule)
         return [found[code] for code in sorted(found)]
+
+    def grade_measures_in(self, scenario: str) -> tuple[MeasureRule, ...]:
+        """The measures of `scenario` that follow an evaluation grade, in code order (none
+        for most scenarios: then a check reads no grade)."""
+        return self._by_grade.get(scenario, ())
 
     def measures_of(self, list_type: str) -> list[MeasureRule]:
         """Every measure that follows `list_type`, in any scenario (what a listing decision
@@ -167,16 +173,20 @@ def _build(load_id: int) -> MeasurePolicy | None:
             entry = as_loose(MeasureEntry, content)
             measures.append(MeasureRule(number, entry, sources[entry.source]))
     by_pair: dict[tuple[str, str], list[MeasureRule]] = {}
+    by_grade: dict[str, list[MeasureRule]] = {}
     for rule in measures:
         for scenario in rule.definition.scenarios:
             for list_type in rule.definition.list_types:
                 by_pair.setdefault((scenario, list_type), []).append(rule)
+            if rule.definition.grade is not None:
+                by_grade.setdefault(scenario, []).append(rule)
     return MeasurePolicy(
         state=PolicyState(last_change, fingerprint, loaded_at),
         list_types=list_types,
         scenarios=scenarios,
         measures=tuple(measures),
         _by_pair={key: tuple(rules) for key, rules in by_pair.items()},
+        _by_grade={key: tuple(rules) for key, rules in by_grade.items()},
     )
 
 

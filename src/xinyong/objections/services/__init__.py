@@ -8,6 +8,13 @@ from xinyong.objections.services.common import ObjectionError, item_of, response
 from xinyong.objections.services.correction import current_values, editable_fields
 from xinyong.objections.services.escalation import daily, escalate_overdue, settle_deadlines
 from xinyong.objections.services.filing import file_objection, may_object
+from xinyong.objections.services.grades import (
+    credit_office,
+    file_grade_objection,
+    grade_to_object,
+    open_grade_objection,
+    open_grade_objections,
+)
 from xinyong.objections.services.queries import (
     Deadline,
     attachments_of,
@@ -34,6 +41,7 @@ __all__ = [
     "Reply",
     "answer",
     "attachments_of",
+    "credit_office",
     "current_values",
     "daily",
     "deadline_of",
@@ -41,7 +49,9 @@ __all__ = [
     "editable_fields",
     "escalate_overdue",
     "escalation_queue",
+    "file_grade_objection",
     "file_objection",
+    "grade_to_object",
     "is_overseer",
     "item_of",
     "may_answer",
@@ -49,6 +59,8 @@ __all__ = [
     "objection_of",
     "objections_of",
     "open_attachment",
+    "open_grade_objection",
+    "open_grade_objections",
     "open_objection_links",
     "open_objection_on",
     "open_objections_for",

@@ -1,8 +1,10 @@
-"""Answering an objection: corrected, withdrawn or upheld, by the record's source department.
+"""Answering an objection: corrected, withdrawn or upheld, by the record's source department;
+for a grade, upheld or re-evaluated, by the credit office.
 
-Only staff of the department that submitted the record, with an answering role, answer
+Only staff of the organisation the objection was routed to, with an answering role, answer
 (谁提供、谁负责). Every outcome, in one transaction: the record changes as the outcome says
-(a new version through the pipeline, withdrawal, or nothing), its objection mark is cleared,
+(a new version through the pipeline, withdrawal, or nothing) and its objection mark is
+cleared — or, for a grade, the subject is evaluated again (`grades.apply_grade_outcome`) —
 the written reply is rendered and kept, the subject is notified, and the change is audited.
 A refusal raises `ObjectionError` and leaves everything as it was.
 """
@@ -20,15 +22,17 @@ from django.utils.translation import gettext as _
 from xinyong.accounts.models import Organisation, User
 from xinyong.core import audit
 from xinyong.core.permissions import Viewer
-from xinyong.objections.models import OUTCOMES, Objection, ObjectionState
+from xinyong.objections.models import GRADE_OUTCOMES, RECORD_OUTCOMES, Objection, ObjectionState
 from xinyong.objections.permissions import ANSWERING_ROLES
 from xinyong.objections.services.common import (
     ObjectionError,
     audit_event,
     clean_text,
+    objected_to,
     snapshot,
 )
 from xinyong.objections.services.correction import CorrectedValues, submit_correction
+from xinyong.objections.services.grades import apply_grade_outcome
 from xinyong.objections.services.reply import discard_reply, keep_reply, render_reply
 from xinyong.records import due_process
 from xinyong.records import services as records
@@ -63,8 +67,14 @@ def _answering_staff(viewer: Viewer, objection: Objection) -> User:
 
 
 def _apply(objection: Objection, outcome: str, corrected_values: CorrectedValues | None) -> None:
-    """Change the record as `outcome` says and clear its objection mark."""
+    """Change the record as `outcome` says and clear its objection mark (or, for a grade,
+    evaluate the subject again when re-evaluated)."""
     record = objection.record
+    if record is None:
+        apply_grade_outcome(objection, outcome, bool(corrected_values))
+        return
+    if outcome not in RECORD_OUTCOMES:
+        raise ObjectionError("objections.outcome", _("请选择处理结果：更正、撤销或维持"))
     if outcome != ObjectionState.UPHELD and record.state != RecordState.ACTIVE:
         raise ObjectionError("objections.record_withdrawn", _("该记录已撤销，只能维持"))
     if outcome == ObjectionState.CORRECTED:
@@ -99,15 +109,21 @@ def answer(
 ) -> Objection:
     """Answer `objection` with `outcome` (corrected, withdrawn or upheld) and the reply's
     reasons; `corrected_values` (field key → new value) for a correction."""
-    if outcome not in OUTCOMES:
-        raise ObjectionError("objections.outcome", _("请选择处理结果：更正、撤销或维持"))
+    if outcome not in {*RECORD_OUTCOMES, *GRADE_OUTCOMES}:
+        raise ObjectionError("objections.outcome", _("请选择处理结果"))
     reasons = clean_text(reply, _("答复意见"))
     undo: list[Callable[[], None]] = []  # files written, removed if the answer is not saved
     try:
         with transaction.atomic():
             locked = (
-                Objection.objects.select_for_update()
-                .select_related("record__item", "record__organisation", "subject", "organisation")
+                Objection.objects.select_for_update(of=("self",))
+                .select_related(
+                    "record__item",
+                    "record__organisation",
+                    "score__model_version",
+                    "subject",
+                    "organisation",
+                )
                 .get(pk=objection.pk)
             )
             user = _answering_staff(viewer, locked)
@@ -135,8 +151,8 @@ def answer(
                 )
                 % {
                     "org": locked.organisation.name,
-                    "doc": locked.record.doc_no,
-                    "outcome": locked.get_state_display(),
+                    "doc": objected_to(locked),
+                    "outcome": locked.state_label,
                 },
                 link=reverse("objections:detail", args=[locked.public_id]),
             )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from xinyong.catalog.schema import Item, as_loose
 from xinyong.catalog.services import PolicyLookupError, deadline_for
 from xinyong.core import audit
@@ -66,6 +68,15 @@ def mark_for(record: Record) -> str:
     return ObjectionMark.WITHHELD.value if withhold else ObjectionMark.MARKED.value
 
 
+def objected_to(objection: Objection) -> str:
+    """What the objection is about, in a few words: the record's document number, or the
+    model whose grade it contests."""
+    if objection.record is not None:
+        return objection.record.doc_no
+    assert objection.score is not None  # an objection names a record or a score
+    return _("%s评价结果") % objection.score.model_version.name
+
+
 def snapshot(objection: Objection) -> dict[str, Any]:
     """The objection as the audit log shows it (the subject by its public id, no free text)."""
 
@@ -76,6 +87,8 @@ def snapshot(objection: Objection) -> dict[str, Any]:
         "number": objection.number,
         "subject": objection.subject.public_id,
         "record": objection.record_id,
+        "score": objection.score_id,
+        "new_score": objection.new_score_id,
         "organisation": objection.organisation_id,
         "ground": objection.ground,
         "repair_reference": objection.repair_reference,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from xinyong.core import audit
 from xinyong.objections.models import (
+    RECORD_GROUNDS,
     Ground,
     Objection,
     ObjectionAttachment,
@@ -63,7 +64,7 @@ def _check(member: SubjectMember, record: Record, ground: str) -> None:
         raise ObjectionError("objections.not_own_record", _("只能对本主体的信用记录提出异议"))
     if record.state != RecordState.ACTIVE:
         raise ObjectionError("objections.record_withdrawn", _("该记录已撤销，无需提出异议"))
-    if ground not in Ground.values:
+    if ground not in RECORD_GROUNDS:
         raise ObjectionError("objections.ground", _("请选择异议事项"))
     if open_objection_on(record) is not None:
         raise ObjectionError(
@@ -71,7 +72,8 @@ def _check(member: SubjectMember, record: Record, ground: str) -> None:
         )
 
 
-def _store(uploads: Sequence[Upload], folder: str) -> list[StoredFile]:
+def store_uploads(uploads: Sequence[Upload], folder: str) -> list[StoredFile]:
+    """Check and keep the evidence files of an objection; all or none are kept."""
     if len(uploads) > MAX_FILES:
         raise ObjectionError("objections.too_many_files", _("最多上传 %d 个证明材料") % MAX_FILES)
     stored: list[StoredFile] = []
@@ -111,7 +113,7 @@ def file_objection(
     filed_on = timezone.localdate(now)
     due_on, provisional = response_due(filed_on)
     public_id = new_public_id()
-    stored = _store(attachments, f"objections/{public_id}")
+    stored = store_uploads(attachments, f"objections/{public_id}")
     try:
         with transaction.atomic():
             objection = Objection.objects.create(

@@ -24,7 +24,10 @@ from xinyong.records.models import Record
 from xinyong.rights.files import open_evidence
 from xinyong.subjects.models import Subject
 
-_RELATED = ("record__item", "record__organisation", "organisation", "subject")
+_RELATED = (
+    "record__item", "record__organisation", "score__model_version", "score__run",
+    "organisation", "subject",
+)  # fmt: skip
 
 
 def open_objection_links(record_ids: Iterable[int]) -> dict[int, str]:

@@ -1,5 +1,7 @@
-"""The written reply to an objection (异议处理答复书): what the subject objected to, what the
-department found and did, why, and how the subject may challenge it.
+"""The written reply to an objection (异议处理答复书): what the subject objected to (a record,
+or a grade with the model version and cut-off it came from), what the department (the credit
+office) found and did — for a re-evaluated grade, the new grade — why, and how the subject
+may challenge it.
 
 The same facts make the account page's HTML and the PDF; the PDF is rendered once, when the
 objection is answered, and kept with its SHA-256, so the document the subject downloads is
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from xinyong.core.pdf import PdfDocument, render_pdf
 from xinyong.core.privacy import mask_in_text
+from xinyong.evaluation.models import Score
 from xinyong.objections.models import Ground, Objection, ObjectionState
 from xinyong.objections.services.common import item_of
 from xinyong.records.models import RecordVersion
@@ -34,6 +37,19 @@ class Change:
     name: str
     before: str
     after: str
+
+
+@dataclass(frozen=True)
+class GradeFacts:
+    """A grade as the reply names it: the model, its version, the grade and score, and the
+    cut-off of the data it rests on."""
+
+    model: str
+    version: int
+    grade: str
+    legacy_grade: str
+    score: int
+    as_of: datetime.date
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,8 @@ class Reply:
     changes: tuple[Change, ...]
     remedies: str
     answered_on: datetime.date
+    grade: GradeFacts | None = None
+    new_grade: GradeFacts | None = None
 
 
 def _text(value: Any) -> str:
@@ -75,8 +93,8 @@ def _compared(value: Any) -> Any:
 
 
 def _changes(objection: Objection) -> tuple[Change, ...]:
-    corrected = objection.corrected_version
-    if corrected is None:
+    corrected, record = objection.corrected_version, objection.record
+    if corrected is None or record is None:
         return ()
     previous = RecordVersion.objects.filter(
         record_id=corrected.record_id, version=corrected.version - 1
@@ -84,12 +102,24 @@ def _changes(objection: Objection) -> tuple[Change, ...]:
     before: dict[str, Any] = previous.data if previous else {}
     return tuple(
         Change(spec.name, _text(before.get(spec.key)), _text(corrected.data.get(spec.key)))
-        for spec in item_of(objection.record).fields
+        for spec in item_of(record).fields
         if _compared(before.get(spec.key)) != _compared(corrected.data.get(spec.key))
     )
 
 
+def _grade(score: Score | None) -> GradeFacts | None:
+    if score is None:
+        return None
+    version = score.model_version
+    return GradeFacts(
+        version.name, version.version, score.grade, score.legacy_grade, score.score,
+        score.run.as_of,
+    )  # fmt: skip
+
+
 def _finding(objection: Objection, day: str) -> str:
+    if objection.is_about_grade:
+        return _grade_finding(objection, day)
     if objection.state == ObjectionState.CORRECTED:
         return (
             _("经核查，异议成立。本机关已对该信用信息予以更正，更正后的信息自 %s 起替换原信息。")
@@ -100,6 +130,19 @@ def _finding(objection: Objection, day: str) -> str:
     return (
         _("经核查，该信用信息准确无误，异议不成立，予以维持。“异议处理中”标注已于 %s 撤除。") % day
     )
+
+
+def _grade_finding(objection: Objection, day: str) -> str:
+    new = _grade(objection.new_score)
+    if objection.state == ObjectionState.REEVALUATED and new is not None:
+        return _(
+            "经复核，本机关已于 %(day)s 依据最新信息重新评价，评价等级为 %(grade)s 级"
+            "（%(score)s 分，数据截至 %(as_of)s），替代原评价结果。"
+        ) % {"day": day, "grade": new.grade, "score": new.score, "as_of": new.as_of.isoformat()}
+    old = _grade(objection.score)
+    return _(
+        "经复核，该评价结果所依据的信息准确，评价规则适用无误，异议不成立，维持原评价等级 %s 级。"
+    ) % (old.grade if old else "")
 
 
 REMEDIES = gettext_lazy(
@@ -115,25 +158,33 @@ def reply_of(objection: Objection) -> Reply:
         raise ValueError("the objection has not been answered")
     record, subject = objection.record, objection.subject
     day = objection.answered_on.isoformat()
+    grade = _grade(objection.score)
+    if record is not None:
+        item_name, doc_no, decided = record.item.name, record.doc_no, record.decision_date
+    else:
+        assert grade is not None  # an objection names a record or a score
+        item_name, doc_no, decided = grade.model, "", grade.as_of
     return Reply(
         number=objection.number,
         subject_name=subject.name,
         subject_code=subject.uscc or masked_id(subject),
-        item_name=record.item.name,
-        doc_no=record.doc_no,
-        decision_date=record.decision_date,
+        item_name=item_name,
+        doc_no=doc_no,
+        decision_date=decided,
         department=objection.organisation.name,
         ground=str(Ground(objection.ground).label),
         repair_reference=objection.repair_reference,
         filed_on=objection.filed_on,
         reason=objection.reason,
         outcome=objection.state,
-        outcome_label=str(ObjectionState(objection.state).label),
+        outcome_label=objection.state_label,
         finding=_finding(objection, day),
         reasons=objection.reply,
         changes=_changes(objection),
         remedies=str(REMEDIES),
         answered_on=objection.answered_on,
+        grade=grade,
+        new_grade=_grade(objection.new_score),
     )
 
 

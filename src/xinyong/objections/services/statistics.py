@@ -1,5 +1,6 @@
 """Objection statistics per department for the credit office (and a department's own row):
-volumes, outcomes, average handling time in working days and the share answered on time.
+volumes, outcomes (a grade re-evaluated among them), average handling time in working days
+and the share answered on time.
 
 Handling time is counted in working days after the day of filing up to the day of the answer
 (an answer on the day of filing takes 0); an answer on or before the last day is on time.
@@ -19,7 +20,10 @@ from xinyong.core.permissions import Viewer
 from xinyong.objections.models import ObjectionState
 from xinyong.objections.services.queries import visible_to
 
-_COUNTS = ("filed", "open", "overdue", "escalated", "corrected", "withdrawn", "upheld", "on_time")
+_COUNTS = (
+    "filed", "open", "overdue", "escalated", "corrected", "withdrawn", "upheld", "reevaluated",
+    "on_time",
+)  # fmt: skip
 
 
 @dataclass
@@ -34,13 +38,14 @@ class DepartmentStatistics:
     corrected: int = 0
     withdrawn: int = 0
     upheld: int = 0
+    reevaluated: int = 0
     on_time: int = 0
     provisional: bool = False
     handling_days: list[int] = field(default_factory=list, repr=False)
 
     @property
     def answered(self) -> int:
-        return self.corrected + self.withdrawn + self.upheld
+        return self.corrected + self.withdrawn + self.upheld + self.reevaluated
 
     @property
     def average_days(self) -> float | None:
