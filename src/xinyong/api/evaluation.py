@@ -28,8 +28,7 @@ from pydantic import BaseModel, Field
 from xinyong.accounts.permissions import viewer_for_token
 from xinyong.accounts.services import TokenPrincipal
 from xinyong.api.auth import TokenAuth, acting_for
-from xinyong.api.problems import ApiProblem, Problem, problem_response
-from xinyong.core import ratelimit
+from xinyong.api.problems import ApiProblem, Problem, throttled
 from xinyong.evaluation.permissions import SCOPE, may_read_evaluations
 from xinyong.evaluation.services import Explanation, explain_all, log_read, public_grades
 from xinyong.records import public
@@ -205,21 +204,7 @@ def _admit(request: HttpRequest) -> tuple[TokenPrincipal | None, HttpResponse | 
             raise ApiProblem(
                 403, "evaluation.government_only", _("信用评价的完整内容只向政府部门提供")
             )
-        verdict = ratelimit.hit("api_token", f"token:{principal.token_id}")
-    else:
-        verdict = ratelimit.hit("api", ratelimit.client_address(request))
-    if verdict.allowed:
-        return principal, None
-    response = problem_response(
-        ApiProblem(
-            429,
-            "rate_limited",
-            _("查询过于频繁：每分钟最多 %(limit)d 次，请在 %(seconds)d 秒后再试")
-            % {"limit": verdict.limit, "seconds": verdict.retry_after},
-        )
-    )
-    response["Retry-After"] = str(verdict.retry_after)
-    return principal, response
+    return principal, throttled(request, principal.token_id if principal else None)
 
 
 def _find(key: str) -> Subject:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import BaseModel
 
+from xinyong.core import ratelimit
+
 PROBLEM_TYPE = "application/problem+json"
 
 
@@ -65,6 +67,27 @@ def problem_response(problem: ApiProblem) -> HttpResponse:
     )
     if problem.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="xinyong"'
+    return response
+
+
+def throttled(request: HttpRequest, token_id: int | None) -> HttpResponse | None:
+    """Count a call against its rate limit — per token, or per client address for anonymous
+    callers — and give the 429 answer (with Retry-After) when over it, else None."""
+    if token_id is not None:
+        verdict = ratelimit.hit("api_token", f"token:{token_id}")
+    else:
+        verdict = ratelimit.hit("api", ratelimit.client_address(request))
+    if verdict.allowed:
+        return None
+    response = problem_response(
+        ApiProblem(
+            429,
+            "rate_limited",
+            _("查询过于频繁：每分钟最多 %(limit)d 次，请在 %(seconds)d 秒后再试")
+            % {"limit": verdict.limit, "seconds": verdict.retry_after},
+        )
+    )
+    response["Retry-After"] = str(verdict.retry_after)
     return response
 
 

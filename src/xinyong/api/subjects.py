@@ -30,7 +30,7 @@ from ninja import P, PathEx, QueryEx, Router
 from xinyong.accounts.models import OrganisationKind
 from xinyong.accounts.services import TokenPrincipal
 from xinyong.api.auth import TokenAuth, acting_for
-from xinyong.api.problems import ApiProblem, Problem, problem_response
+from xinyong.api.problems import ApiProblem, Problem, throttled
 from xinyong.api.subject_schemas import (
     ItemRecords,
     ListEntryOut,
@@ -45,7 +45,7 @@ from xinyong.api.subject_schemas import (
     View,
 )
 from xinyong.catalog.models import Disclosure
-from xinyong.core import audit, ratelimit
+from xinyong.core import audit
 from xinyong.core.identifiers import IdKind, check, normalise
 from xinyong.core.models import District
 from xinyong.core.privacy import mask_in_text
@@ -117,22 +117,7 @@ def _admit(request: HttpRequest) -> tuple[TokenPrincipal | None, HttpResponse | 
         raise ApiProblem(
             403, "auth.missing_scope", _("令牌没有“%(scope)s”权限范围") % {"scope": SCOPE}
         )
-    if principal is not None:
-        verdict = ratelimit.hit("api_token", f"token:{principal.token_id}")
-    else:
-        verdict = ratelimit.hit("api", ratelimit.client_address(request))
-    if verdict.allowed:
-        return principal, None
-    response = problem_response(
-        ApiProblem(
-            429,
-            "rate_limited",
-            _("查询过于频繁：每分钟最多 %(limit)d 次，请在 %(seconds)d 秒后再试")
-            % {"limit": verdict.limit, "seconds": verdict.retry_after},
-        )
-    )
-    response["Retry-After"] = str(verdict.retry_after)
-    return principal, response
+    return principal, throttled(request, principal.token_id if principal else None)
 
 
 def _links(request: HttpRequest, uscc: str, public_id: str) -> SubjectLinks:

@@ -72,6 +72,25 @@ def _check(member: SubjectMember, record: Record, ground: str) -> None:
         )
 
 
+def file_evidence(objection: Objection, stored: Sequence[StoredFile]) -> None:
+    """Keep `stored` as the new objection's attachments, in order, and audit the filing
+    with their hashes (inside the filing's transaction)."""
+    ObjectionAttachment.objects.bulk_create(
+        ObjectionAttachment(
+            objection=objection,
+            position=position,
+            name=kept.name,
+            size=kept.size,
+            content_type=kept.content_type,
+            sha256=kept.sha256,
+            stored_path=kept.stored_path,
+        )
+        for position, kept in enumerate(stored, start=1)
+    )
+    attached = [kept.sha256 for kept in stored]
+    audit.record_many([audit_event("objection.file", objection, None, attachments=attached)])
+
+
 def store_uploads(uploads: Sequence[Upload], folder: str) -> list[StoredFile]:
     """Check and keep the evidence files of an objection; all or none are kept."""
     if len(uploads) > MAX_FILES:
@@ -131,28 +150,13 @@ def file_objection(
                 due_on=due_on,
                 due_provisional=provisional,
             )
-            ObjectionAttachment.objects.bulk_create(
-                ObjectionAttachment(
-                    objection=objection,
-                    position=position,
-                    name=kept.name,
-                    size=kept.size,
-                    content_type=kept.content_type,
-                    sha256=kept.sha256,
-                    stored_path=kept.stored_path,
-                )
-                for position, kept in enumerate(stored, start=1)
-            )
             due_process.set_objection_mark(
                 record,
                 objection.mark,
                 reference=objection.number,
                 organisation_id=record.organisation_id,
             )
-            attached = [kept.sha256 for kept in stored]
-            audit.record_many(
-                [audit_event("objection.file", objection, None, attachments=attached)]
-            )
+            file_evidence(objection, stored)
             notify(
                 member.subject,
                 title=_("异议申请已受理：%s") % objection.number,

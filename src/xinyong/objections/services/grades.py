@@ -18,24 +18,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinyong.accounts.models import Organisation, OrganisationKind
-from xinyong.core import audit
 from xinyong.evaluation.models import RunTrigger, Score
 from xinyong.evaluation.services import current_score, evaluate_subjects
 from xinyong.objections.models import (
     GRADE_OUTCOMES,
     Ground,
     Objection,
-    ObjectionAttachment,
     ObjectionState,
     new_public_id,
 )
 from xinyong.objections.services.common import (
     ObjectionError,
-    audit_event,
     clean_text,
     response_due,
 )
-from xinyong.objections.services.filing import Upload, store_uploads
+from xinyong.objections.services.filing import Upload, file_evidence, store_uploads
 from xinyong.rights.files import discard_evidence
 from xinyong.rights.models import SubjectMember
 from xinyong.rights.services import notify
@@ -112,22 +109,7 @@ def file_grade_objection(
                 due_on=due_on,
                 due_provisional=provisional,
             )
-            ObjectionAttachment.objects.bulk_create(
-                ObjectionAttachment(
-                    objection=objection,
-                    position=position,
-                    name=kept.name,
-                    size=kept.size,
-                    content_type=kept.content_type,
-                    sha256=kept.sha256,
-                    stored_path=kept.stored_path,
-                )
-                for position, kept in enumerate(stored, start=1)
-            )
-            attached = [kept.sha256 for kept in stored]
-            audit.record_many(
-                [audit_event("objection.file", objection, None, attachments=attached)]
-            )
+            file_evidence(objection, stored)
             notify(
                 member.subject,
                 title=_("异议申请已受理：%s") % objection.number,
