@@ -110,8 +110,8 @@ def test_a_grade_measure_fires_in_its_scenarios_for_its_grades(
         "legacy_grade": "优", "as_of": run.as_of.isoformat(), "run": run.public_id,
     }  # fmt: skip
     assert any("35号" in basis for basis in measure["legal_basis"])
-    # A result about lists: no entry, yet a measure to apply and report on.
-    assert (answer["result"], answer["entries"]) == ("no_hits", [])
+    # No list entry, yet a measure to apply and report on: a hit, never "no hits".
+    assert (answer["result"], answer["entries"]) == ("hits", [])
     poor_answer = ask(checker, poor, scenario="regulatory_inspection")
     assert codes(poor_answer) == ["G02"]
     assert poor_answer["measures"][0]["grade"]["grade"] == "D"

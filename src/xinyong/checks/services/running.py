@@ -239,12 +239,21 @@ def payload(
         "scenario": {"code": scenario.code, "name": scenario.name},
         "query": query,
         "subject": subject_block(subject) if subject is not None else None,
-        "result": "unknown_subject" if subject is None else "hits" if found.hits else "no_hits",
+        "result": _result(subject, found),
         "entries": found.hits,
         "measures": found.measures,
         "policy": {"version": policy.state.version, "fingerprint": policy.state.fingerprint},
         "list_state": {"digest": found.list_state, "entries": found.entries},
     }
+
+
+def _result(subject: Subject | None, found: Findings) -> str:
+    """`hits` when an entry in force triggers a measure or a measure follows the subject's
+    grade: either way the checker has a measure to apply and feedback to give."""
+    if subject is None:
+        return "unknown_subject"
+    graded = any("grade" in block for block in found.measures)
+    return "hits" if found.hits or graded else "no_hits"
 
 
 def graded_models(policy: MeasurePolicy, scenario: str) -> set[str]:
