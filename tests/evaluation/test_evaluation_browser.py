@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.cache import cache
 
 from tests.conftest import screenshot
 from tests.evaluation.explain_fixtures import PENALTY_DOC, grade_everyone
@@ -30,6 +31,7 @@ def test_a_company_reads_its_grade_explained_and_objects(
     load_policy(default_policy_dir())
     grade_everyone(Organisation.objects.get(kind="department", sector="market_regulation"))
 
+    cache.clear()  # sign-in rate-limit counters earlier browser tests left (not rolled back)
     page.goto(live_server.url + "/subjects/" + uscc(1) + "/")
     assert page.get_by_role("link", name="纳税信用级别 A级").is_visible()
     page.get_by_role("link", name="我的信用").click()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from django.core.cache import cache
 
 from tests.checks.conftest import checker
 from tests.conftest import screenshot
@@ -58,6 +59,7 @@ def test_a_listed_company_repairs_its_record_and_is_shown_clean(
 ) -> None:
     subject = listed.subject
     base = live_server.url
+    cache.clear()  # sign-in rate-limit counters earlier browser tests left (not rolled back)
     page.goto(f"{base}/subjects/{subject.uscc}/")
     assert listed.doc_no in page.locator("main").inner_text()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.cache import cache
 
 from tests.conftest import screenshot
 from tests.records.pipeline.helpers import uscc
@@ -32,6 +33,7 @@ def test_a_company_signs_in_and_sees_public_and_shared_records(
     land(market, "XZCF", [penalty("津市监罚〔2026〕31号", company(1, "天津市海河贸易有限公司"))])
     land(hrss, "TQNMGGZ", [wage_arrears("津人社处〔2026〕32号", company(1), hrss)])
 
+    cache.clear()  # sign-in rate-limit counters earlier browser tests left (not rolled back)
     page.goto(live_server.url + "/subjects/" + uscc(1) + "/")
     page.get_by_role("link", name="我的信用").click()
     page.wait_for_url("**/account/sign-in/**")
