@@ -41,6 +41,23 @@ class TokenAuth(HttpBearer):
         return principal
 
 
+class Anonymous:
+    """`request.auth` of a caller without a token: ninja needs a true value to go on."""
+
+
+ANONYMOUS = Anonymous()
+
+
+def _anonymous(request: HttpRequest) -> Anonymous:
+    return ANONYMOUS
+
+
+def token_optional() -> list[object]:
+    """The auth of a route that answers with or without a token (the public view without):
+    a bad token is still refused, a missing one lets the caller in as anonymous."""
+    return [TokenAuth(), _anonymous]
+
+
 @contextmanager
 def acting_for(request: HttpRequest, scope: str) -> Iterator[tuple[TokenPrincipal, Viewer]]:
     """Check that the request's token carries `scope`, then run the block as that token."""

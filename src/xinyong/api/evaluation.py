@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts.permissions import viewer_for_token
 from xinyong.accounts.services import TokenPrincipal
-from xinyong.api.auth import TokenAuth, acting_for
+from xinyong.api.auth import acting_for, token_optional
 from xinyong.api.problems import ApiProblem, Problem, throttled
 from xinyong.evaluation.permissions import SCOPE, may_read_evaluations
 from xinyong.evaluation.services import Explanation, explain_all, log_read, public_grades
@@ -174,18 +174,7 @@ class EvaluationOut(BaseModel):
 # -- the route --------------------------------------------------------------------------------
 
 
-class Anonymous:
-    """`request.auth` of a caller without a token: ninja needs a true value to go on."""
-
-
-ANONYMOUS = Anonymous()
-
-
-def _anonymous(request: HttpRequest) -> Anonymous:
-    return ANONYMOUS
-
-
-router = Router(tags=["信用评价"], auth=[TokenAuth(), _anonymous])
+router = Router(tags=["信用评价"], auth=token_optional())
 
 _ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 _OPENAPI: dict[str, Any] = {"security": [{}]}  # the token is optional (public view without)

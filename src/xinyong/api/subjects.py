@@ -29,7 +29,7 @@ from ninja import P, PathEx, QueryEx, Router
 
 from xinyong.accounts.models import OrganisationKind
 from xinyong.accounts.services import TokenPrincipal
-from xinyong.api.auth import TokenAuth, acting_for
+from xinyong.api.auth import acting_for, token_optional
 from xinyong.api.problems import ApiProblem, Problem, throttled
 from xinyong.api.subject_schemas import (
     ItemRecords,
@@ -80,18 +80,7 @@ _KEY = "统一社会信用代码（法人和其他组织）或主体的公开编
 _PURPOSE = "查询用途（政务共享视图必填，记入审计日志），如“行政许可审查 津市监许〔2026〕1号”"
 
 
-class Anonymous:
-    """`request.auth` of a caller without a token: ninja needs a true value to go on."""
-
-
-ANONYMOUS = Anonymous()
-
-
-def _anonymous(request: HttpRequest) -> Anonymous:
-    return ANONYMOUS
-
-
-router = Router(tags=["信用主体"], auth=[TokenAuth(), _anonymous])
+router = Router(tags=["信用主体"], auth=token_optional())
 
 _ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 _OPENAPI: dict[str, Any] = {
