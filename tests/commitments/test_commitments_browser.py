@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.cache import cache
 
 from tests.conftest import screenshot
 from tests.records.pipeline.helpers import uscc
@@ -35,6 +36,7 @@ FACTS = "经现场核查，经营场所不具备承诺的条件，且未在承�
 
 
 def _sign_in_company(page: Page, base: str) -> None:
+    cache.clear()  # sign-in rate-limit counters earlier browser tests left (not rolled back)
     page.goto(base + "/account/sign-in/")
     page.get_by_label("统一社会信用代码或公民身份号码").fill(uscc(1))
     page.get_by_role("button", name="获取验证码").click()

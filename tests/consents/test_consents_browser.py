@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 
 from tests.conftest import screenshot
 from tests.consents.conftest import ARREARS_DOC, PENALTY_DOC, Grantee
@@ -48,6 +49,7 @@ def test_grant_and_read(
     live_server: LiveServer, page: Page, browser: Browser, firm: Subject, bank: Grantee
 ) -> None:
     base = live_server.url
+    cache.clear()  # sign-in rate-limit counters earlier browser tests left (not rolled back)
     page.goto(base + "/account/sign-in/?next=/account/consents/")
     page.get_by_label("统一社会信用代码或公民身份号码").fill(uscc(1))
     page.get_by_role("button", name="获取验证码").click()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from tests.conftest import screenshot
@@ -32,6 +33,7 @@ BANK = "天津海河测试银行股份有限公司"
 
 
 def _sign_in_company(page: Page, base: str) -> None:
+    cache.clear()  # sign-in rate-limit counters earlier browser tests left (not rolled back)
     page.goto(base + "/account/sign-in/")
     page.get_by_label("统一社会信用代码或公民身份号码").fill(uscc(1))
     page.get_by_role("button", name="获取验证码").click()
