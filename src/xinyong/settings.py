@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "xinyong.financing",
     "xinyong.tipoffs",
     "xinyong.evaluation",
+    "xinyong.reports",
     "xinyong.api",
     "xinyong.office",
     "xinyong.portal",
