@@ -148,6 +148,8 @@ class ListEntry(models.Model):
             ),
             # A department's procedures and entries in its back office.
             models.Index(fields=["organisation", "state"], name="entry_org_state_idx"),
+            # The evaluation's minute pass reads the entries changed since its watermark.
+            models.Index(fields=["updated_at"], name="entry_updated_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
