@@ -96,6 +96,15 @@ class ReportContent:
     objections: tuple[ObjectionLine, ...]
     scope_note: str
     notes: tuple[str, ...]
+    validity_days: int
+    """How long a recipient should rely on the report (建议有效期), from its type."""
+    included: tuple[str, ...]
+    """Which of the optional parts the scope includes ("lists", "grades", "commitments",
+    "objections"): a part left out is not printed, where an empty included part says 无."""
+
+    @property
+    def valid_until(self) -> datetime.date:
+        return self.cut_off.date() + datetime.timedelta(days=self.validity_days)
 
     @property
     def record_count(self) -> int:

@@ -28,6 +28,8 @@ from xinyong.catalog.schema_lists import ListsFile, MeasuresFile
 from xinyong.catalog.services.errors import PolicyError, PolicyIssue
 from xinyong.catalog.services.list_validation import check_lists, evaluation_grades
 from xinyong.catalog.services.validation import cross_check, expand_fields
+from xinyong.reports.policy import FILE_NAME as REPORTS_FILE
+from xinyong.reports.policy import ReportsPolicy, catalogue_problems
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
     "districts.yaml": DistrictsFile,
@@ -175,6 +177,7 @@ def read_policy(directory: Path | str) -> PolicyBundle:
             parsed[name] = result
     issues.extend(cross_check(parsed))
     issues.extend(check_lists(parsed, evaluation_grades(root)))
+    issues.extend(_report_issues(root, parsed.get("catalog.yaml")))
     if issues:
         order = list(FILE_MODELS)
         issues.sort(key=lambda i: order.index(i.file) if i.file in order else len(order))
@@ -189,6 +192,21 @@ def read_policy(directory: Path | str) -> PolicyBundle:
         lists=_as(parsed["lists.yaml"], ListsFile),
         measures=_as(parsed["measures.yaml"], MeasuresFile),
     )
+
+
+def _report_issues(root: Path, catalog: BaseModel | None) -> list[PolicyIssue]:
+    """What is wrong with the report types (reports.yaml, read by the reports app when
+    present), its catalogue items checked against the catalogue when that parsed."""
+    path = root / REPORTS_FILE
+    if not path.is_file():
+        return []
+    _digest, reports, issues = _parse_file(path, ReportsPolicy)
+    if isinstance(reports, ReportsPolicy) and isinstance(catalog, CatalogFile):
+        issues += [
+            PolicyIssue(REPORTS_FILE, where, reason, message)
+            for where, reason, message in catalogue_problems(reports, catalog)
+        ]
+    return issues
 
 
 _T = TypeVar("_T", bound=BaseModel)
