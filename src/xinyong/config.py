@@ -28,6 +28,10 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _url(name: str, default: str) -> str:
+    return (os.environ.get(name, "").strip() or default).rstrip("/")
+
+
 def _count(name: str, default: int) -> int:
     """A non-negative whole number (0 switches the thing it counts off)."""
     raw = os.environ.get(name, "").strip()
@@ -113,6 +117,11 @@ class Config:
     """Read API calls per minute per anonymous client address (0: no limit)."""
     token_api_rate: int
     """Read API calls per minute per API token (0: no limit)."""
+    public_url: str
+    """The site's address as the public reaches it (no trailing slash): printed in credit
+    reports' QR codes, which outlive any request."""
+    report_processes: int
+    """Processes drawing a batch's report PDFs side by side (default: one per CPU)."""
 
 
 def load() -> Config:
@@ -145,6 +154,8 @@ def load() -> Config:
         search_rate=_count("XINYONG_RATE_SEARCH", 60),
         api_rate=_count("XINYONG_RATE_API", 60),
         token_api_rate=_count("XINYONG_RATE_TOKEN", 600),
+        public_url=_url("XINYONG_PUBLIC_URL", "http://127.0.0.1:8000"),
+        report_processes=_count("XINYONG_REPORT_PROCESSES", os.cpu_count() or 1),
     )
 
 

@@ -143,10 +143,17 @@ XINYONG_RATE_LIMITS = {
     "sign_in": 10,
     "tipoff": 10,  # the public report form (shown and posted) per address
     "tipoff_status": 10,  # receipt-code lookups per address
+    "public_report": 5,  # the portal's 下载信用报告 button (a report is signed and stored)
+    "report_verify": 30,  # /verify/ code lookups and PDF uploads per address
 }
 """Requests per minute (0: no limit): portal searches and read API calls per anonymous
 client address, read API calls per token (`xinyong.core.ratelimit`)."""
 XINYONG_TRUSTED_PROXIES = CONFIG.trusted_proxies
+XINYONG_PUBLIC_URL = CONFIG.public_url
+"""The public site address (`XINYONG_PUBLIC_URL`) that report QR codes link to."""
+XINYONG_REPORT_PROCESSES = CONFIG.report_processes
+"""Processes that draw a batch's PDFs side by side (`XINYONG_REPORT_PROCESSES`, default one
+per CPU; 0 or 1 draws them in the worker itself)."""
 XINYONG_SUBJECT_VERIFIER = os.environ.get(
     "XINYONG_SUBJECT_VERIFIER", "xinyong.rights.verification.DemoVerifier"
 )

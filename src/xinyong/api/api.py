@@ -17,6 +17,7 @@ from xinyong.api.check_batches import router as check_batches_router
 from xinyong.api.checks import router as checks_router
 from xinyong.api.evaluation import router as evaluation_router
 from xinyong.api.keys import router as keys_router
+from xinyong.api.reports import router as reports_router
 from xinyong.api.subjects import router as subjects_router
 from xinyong.api.submissions import router as submissions_router
 
@@ -48,3 +49,4 @@ api.add_router("/v1/", checks_router)
 api.add_router("/v1/", check_batches_router)
 api.add_router("/v1/", authorised_router)
 api.add_router("/v1/", evaluation_router)
+api.add_router("/v1/", reports_router)

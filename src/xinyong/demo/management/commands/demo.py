@@ -27,6 +27,7 @@ from xinyong.demo.lists import ensure_list_entries
 from xinyong.demo.records import land_records
 from xinyong.evaluation import demo as evaluation_demo
 from xinyong.financing import demo as financing_demo
+from xinyong.reports import demo as reports_demo
 from xinyong.tipoffs import demo as tipoffs_demo
 
 READY_TIMEOUT_SECONDS = 60
@@ -59,7 +60,8 @@ class Command(BaseCommand):
             financing_demo.seed()
             tipoffs_demo.seed()
             commitments_demo.seed()
-            evaluation_demo.seed()  # last: grades rest on the records and lists above
+            evaluation_demo.seed()  # grades rest on the records and lists above
+            credit_report = reports_demo.seed()  # last: the report shows all of the above
         kept = services.kept_passwords()
         counts = ", ".join(f"{s} {report.count(s)}" for s in ("new", "changed", "unchanged"))
         self.stdout.write(f"policy: {counts}")
@@ -86,6 +88,11 @@ class Command(BaseCommand):
             "API token of the demo bank (records:read_authorised, GET /api/v1/authorised/…): "
             f"{kept.get(consents_demo.TOKEN_ENTRY, '')}"
         )
+        if credit_report is not None:
+            self.stdout.write(
+                f"credit report {credit_report.number} of the example company: verify it at "
+                f"/verify/{credit_report.code}/"
+            )
         example = services.account_example()
         if example is not None:
             self.stdout.write(
