@@ -10,10 +10,11 @@ template0 on the server of --pg-url, dropped at the end):
    subjects from `synth`, their records through the ingestion pipeline, list entries,
    commitments, grades) and lands --records more records (two thirds 行政处罚, one third
    行政许可) about one demo company through the pipeline, so one report is long;
-2. times `issue_report` of that company's 政府采购专用版 for the credit office — scope,
-   content, PDF, hash, signature, file and rows, everything a request costs — once cold (the
-   first report of the process: fonts and templates load), then --repeat times warm, and
-   prints the median and p95, the PDF's pages and size;
+2. times `issue_report` of the 政府采购专用版 for the credit office, of the demo's example
+   company (a typical report) and of the long company — scope, content, PDF, hash,
+   signature, file and rows, everything a request costs — once cold (the first report of
+   the process: fonts and templates load), then --repeat times warm, and prints the median
+   and p95, the PDF's pages and size;
 3. submits a batch of --batch organisations (the long one among them) as the credit office,
    and runs the batch worker's code (`process_batch`) in this process, to the ZIP.
 
@@ -42,6 +43,8 @@ from ingest import create_pg_database, drop_pg_database
 ONE_TARGET_S, BATCH_TARGET_S = 1.0, 60.0
 REPORT_TYPE, PURPOSE = "procurement", "津采〔2026〕99号 供应商资格审查"
 CREDIT_OFFICE = "11120000MB0010743W"
+EXAMPLE_COMPANY = "91120000MA0H6Y358P"
+"""The demo's example company: a handful of records, a list entry, grades — a typical report."""
 MARKET = ("天津市市场监督管理委员会", "11120000MB0011113Y")
 
 
@@ -139,8 +142,8 @@ def pages(data: bytes) -> str:
     return found[0] if found else "?"
 
 
-def time_one(company: Any, repeat: int) -> None:
-    """Step 2."""
+def time_one(company: Any, repeat: int, label: str) -> None:
+    """Step 2, for one company."""
     from xinyong.accounts.models import Organisation
     from xinyong.reports.services.issuing import issue_report, open_pdf
     from xinyong.reports.services.scope import Requester
@@ -159,7 +162,8 @@ def time_one(company: Any, repeat: int) -> None:
     records = len(report.content and [r for s in report.content["sections"] for r in s["records"]])
     data = open_pdf(report)
     print()
-    print(f"one report         {records} records, {pages(data)} pages, {len(data) / 1e3:,.0f} kB")
+    size = f"{records} records, {pages(data)} pages, {len(data) / 1e3:,.0f} kB"
+    print(f"one report, {label:<7} {size}")
     print(f"  cold             {cold:8.3f} s")
     print(f"  warm ×{repeat:<3}        median {median:.3f} s, p95 {p95:.3f} s   "
           f"(target < {ONE_TARGET_S:.0f} s; {loadavg()})")  # fmt: skip
@@ -198,8 +202,11 @@ def run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from xinyong.subjects.models import Subject
+
     company = prepare(args.records)
-    time_one(company, args.repeat)
+    time_one(Subject.objects.get(uscc=EXAMPLE_COMPANY), args.repeat, "typical")
+    time_one(company, args.repeat, "long")
     time_batch(args.batch, company)
 
 

@@ -5,27 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_token_prefix_unique_user_manager'),
-        ('checks', '0001_checks_feedback_batches'),
-        ('subjects', '0005_industry_and_size'),
+        ("accounts", "0002_token_prefix_unique_user_manager"),
+        ("checks", "0001_checks_feedback_batches"),
+        ("subjects", "0005_industry_and_size"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='check',
-            name='batch',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='checks.batchcheck', verbose_name='批量比对'),
+            model_name="check",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checks",
+                to="checks.batchcheck",
+                verbose_name="批量比对",
+            ),
         ),
         migrations.AlterField(
-            model_name='check',
-            name='organisation',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='accounts.organisation', verbose_name='核查机构'),
+            model_name="check",
+            name="organisation",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checks",
+                to="accounts.organisation",
+                verbose_name="核查机构",
+            ),
         ),
         migrations.AlterField(
-            model_name='check',
-            name='subject',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='subjects.subject', verbose_name='主体'),
+            model_name="check",
+            name="subject",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checks",
+                to="subjects.subject",
+                verbose_name="主体",
+            ),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_token_prefix_unique_user_manager'),
-        ('catalog', '0002_list_types_scenarios_measures'),
-        ('lists', '0001_list_entries'),
-        ('records', '0007_fill_record_amount'),
-        ('subjects', '0005_industry_and_size'),
+        ("accounts", "0002_token_prefix_unique_user_manager"),
+        ("catalog", "0002_list_types_scenarios_measures"),
+        ("lists", "0001_list_entries"),
+        ("records", "0007_fill_record_amount"),
+        ("subjects", "0005_industry_and_size"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='listentry',
-            index=models.Index(fields=['updated_at'], name='entry_updated_idx'),
+            model_name="listentry",
+            index=models.Index(fields=["updated_at"], name="entry_updated_idx"),
         ),
     ]

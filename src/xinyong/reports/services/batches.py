@@ -9,11 +9,12 @@ rows; the query is kept masked and the file itself is not kept.
 
 The worker issues one report per distinct subject as `issue_report` does (draft, draw,
 complete), with the organisation as requester, so each report carries the same scope,
-access-log entry and audit entry a single one would; the drawing runs in a pool of processes
-(`drawing`), as it is most of the cost. A row that gives no report — nobody found, a name several subjects
-carry, a refusal of the type for that subject — is listed with its reason in the ZIP's
-清单.csv (UTF-8 with BOM, for Excel); it never holds back the others. PDFs are named
-`<report number>_<USCC or public id>.pdf`: never an ID number, even for a person.
+access-log entry and audit entry a single one would; the drawing runs in a pool of
+processes (`drawing`), as it is most of the cost. A row that gives no report — nobody found,
+a name several subjects carry, a refusal of the type for that subject — is listed with its
+reason in the ZIP's 清单.csv (UTF-8 with BOM, for Excel); it never holds back the others.
+PDFs are named `<report number>_<USCC or public id>.pdf`: never an ID number, even for a
+person.
 
 500 rows is the cap: at under a second a report, a batch ends within minutes; the issue's
 measure is 200 reports in under a minute (`bench/reports.py`).

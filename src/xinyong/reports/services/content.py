@@ -247,7 +247,7 @@ def _scope_note(kind: ReportType, scope: Scope, sections: list[RecordSection]) -
     shown = "、".join(str(_CLASS_NAMES[c]) for c in classes) or _("无")
     return _(
         "本报告为%(name)s：%(description)s。报告列出平台归集的该主体%(classes)s类信用信息，"
-        "共%(items)d个目录项，每一项的全部现行记录；某一项下没有记录的，注明“无记录”。"
+        "共%(items)d个目录项，每一项的全部现行记录；没有记录的目录项列于“查无记录的信息项”。"
     ) % {
         "name": kind.name,
         "description": kind.description.rstrip("。"),

@@ -107,9 +107,18 @@ def report_context(
     """The template context: everything computed here so the template only lays out."""
     ordinal = iter(range(1, 100))
     basic = Part("basic", _heading(next(ordinal), _("主体基本信息")), None)
+    # Items with records get a part each; the items looked at and found empty are named
+    # together in one part, so a report of a quiet company is not pages of headings over 无.
     sections = tuple(
         _section(f"item-{index}", _heading(next(ordinal), s.name), s)
         for index, s in enumerate(content.sections)
+        if s.records
+    )
+    empty_items = tuple(s for s in content.sections if not s.records)
+    nothing = (
+        Part("nothing", _heading(next(ordinal), _("查无记录的信息项")), len(empty_items))
+        if empty_items
+        else None
     )
     punishment = sum(1 for entry in content.lists if entry.punishment)
     optional = {
@@ -143,11 +152,14 @@ def report_context(
         "parts": (
             basic,
             *(s.part for s in sections),
+            *((nothing,) if nothing else ()),
             *included.values(),
             notes,
         ),
         "basic": basic,
         "sections": sections,
+        "nothing_part": nothing,
+        "empty_items": empty_items,
         "lists_part": included.get("lists"),
         "commitments_part": included.get("commitments"),
         "grades_part": included.get("grades"),
