@@ -53,6 +53,12 @@ _MAX_INFLATED = 4 * 1024 * 1024
 """How much of one object stream `claimed_code` inflates (metadata sits in a small one)."""
 
 
+TOC_PAGES_FROM = 30
+"""Records above which the table of contents gives page numbers: a report that long runs to
+several pages and needs them, and a shorter one (two or three pages) is drawn a fifth faster
+without them (each page number is resolved by laying the pages out again)."""
+
+
 @dataclass(frozen=True)
 class Part:
     """One entry of the table of contents (and its heading in the body)."""
@@ -165,6 +171,7 @@ def report_context(
         "grades_part": included.get("grades"),
         "objections_part": included.get("objections"),
         "notes_part": notes,
+        "toc_pages": content.record_count > TOC_PAGES_FROM,
         "negative_count": sum(len(s.rows) for s in sections if s.part.negative) + punishment,
     }
 
