@@ -112,9 +112,10 @@ class ReportsPolicy(_Strict):
 
 
 def catalogue_problems(policy: ReportsPolicy, catalog: CatalogFile) -> list[tuple[str, str, str]]:
-    """(path, reason, message) for every item a type names that the catalogue lacks, that
-    is of a class the type does not include, or that concerns none of the type's subject
-    kinds (it could never appear in the report)."""
+    """(path, reason, message) for every item a type names that the catalogue lacks, or
+    that concerns none of the type's subject kinds (it could never appear in the report).
+    An item of a class the type does not include is not an error: the catalogue may move an
+    item between classes, and a report leaves out what its scope does not allow."""
     known = {item.code: item for item in catalog.items}
     problems = []
     for t, report_type in enumerate(policy.types):
@@ -124,15 +125,6 @@ def catalogue_problems(policy: ReportsPolicy, catalog: CatalogFile) -> list[tupl
             if item is None:
                 problems.append(
                     (where, "ref.unknown_item", _("信用信息目录中没有目录项 %s") % code)
-                )
-            elif item.disclosure not in report_type.disclosures:
-                problems.append(
-                    (
-                        where,
-                        "ref.item_disclosure",
-                        _("目录项 %(code)s 的公开属性（%(class)s）不在本报告类型的 disclosures 中")
-                        % {"code": code, "class": item.disclosure},
-                    )
                 )
             elif not set(item.subject_types) & set(report_type.subject_kinds):
                 problems.append(
