@@ -2,8 +2,9 @@
 
 Written replies, repair decisions and notices are ordinary templates that extend
 `core/pdf/base.html` (A4, page numbers, Noto CJK from Debian's `fonts-noto-cjk`, installed by
-`scripts/ensure-system-packages`). Rendering needs no network: the base URL is a local
-folder and templates must not link to remote resources.
+`scripts/ensure-system-packages`, drawn from the compact copies `pdf_fonts` makes). Rendering
+needs no network: the base URL is a local folder and templates must not link to remote
+resources.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from xinyong.core.pdf_fonts import document_fonts
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ def render_pdf(
 
     with translation.override(language):
         html = render_to_string(template_name, context)
-    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    font_config, stylesheets = document_fonts()
+    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=stylesheets, font_config=font_config
+    )
     assert content is not None  # write_pdf() without a target returns the bytes
     return PdfDocument(content, hashlib.sha256(content).hexdigest())
