@@ -435,8 +435,10 @@ def content_from_data(data: dict[str, Any]) -> ReportContent:
     return found
 
 
-def fingerprint(content: ReportContent) -> str:
+def fingerprint(content: ReportContent | dict[str, Any]) -> str:
     """SHA-256 (hex) of the canonical JSON of what the report says about the subject: the
-    content without its cut-off, requester and purpose."""
-    data = {k: v for k, v in content_data(content).items() if k not in UNSIGNED_FIELDS}
-    return hashlib.sha256(canonical(data)).hexdigest()
+    content (or its `content_data`, when the caller has it already) without its cut-off,
+    requester and purpose."""
+    data = content if isinstance(content, dict) else content_data(content)
+    said = {k: v for k, v in data.items() if k not in UNSIGNED_FIELDS}
+    return hashlib.sha256(canonical(said)).hexdigest()
