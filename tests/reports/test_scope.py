@@ -79,6 +79,9 @@ def test_a_bank_needs_an_active_consent_and_sees_only_granted_items(
     lender = Requester.for_organisation(orgs.bank, "bank_officer")
     assert lender.audience == AUTHORISED
     refused("report.consent", "financing", lender, busy, purpose="流动资金贷款")
+    # The public report holds nothing consent opens: a bank gets what anyone gets.
+    anyone = decide_scope("public", Requester.for_public(), busy)
+    assert decide_scope("public", lender, busy).item_codes == anyone.item_codes
 
     consent(busy, orgs.bank, ["XZCF"], days=-1)  # ended yesterday
     refused("report.consent", "financing", lender, busy, purpose="流动资金贷款")

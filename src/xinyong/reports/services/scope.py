@@ -191,7 +191,7 @@ def decide_scope(
     """The scope of a report of `report_type` about `subject` for `requester`, or
     `ReportRefused`: `report.type_unknown`, `report.audience` (the type is not offered to
     this requester), `report.subject_kind`, `report.consent` (a bank or agency without the
-    subject's active consent), `report.purpose_required` (only when `purpose` is given;
+    subject's active consent, for a type that can hold 授权查询 items), `report.purpose_required` (only when `purpose` is given;
     `build_content` checks it always). Two queries at most."""
     kind = resolve_type(report_type)
     _check_requester(requester)
@@ -205,7 +205,9 @@ def decide_scope(
         checked_purpose(kind, purpose)
     items = _items(kind, _classes(kind, requester.audience), subject)
     organisation = requester.organisation
-    if requester.audience == AUTHORISED:
+    # Consent opens the 授权查询 items: a type without them (the public report, which anyone
+    # may get) needs none, and a bank is not refused what an anonymous visitor is given.
+    if requester.audience == AUTHORISED and Disclosure.AUTHORISED.value in kind.disclosures:
         assert organisation is not None  # _check_requester: an agency or a bank
         consent = active_consent(subject, organisation)
         if consent is None:
