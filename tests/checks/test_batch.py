@@ -173,6 +173,7 @@ def test_the_api_queues_the_batch_and_serves_the_result(
     assert response.status_code == 202, response.content.decode()
     queued = response.json()
     assert queued["status"] == "queued" and queued["result_url"] is None and ran
+    assert response["Location"] == f"http://testserver/api/v1/check-batches/{queued['batch']}"
     process_batch(BatchCheck.objects.get(public_id=queued["batch"]))
     done = client.get(
         f"/api/v1/check-batches/{queued['batch']}", headers=bearer(check_token)

@@ -139,6 +139,7 @@ def test_a_list_becomes_a_job_followed_to_its_zip(
     job = response.json()
     assert job["status"] == "queued" and job["total"] == 3 and job["zip_url"] is None
     url = f"{URL}/jobs/{job['job']}"
+    assert response["Location"] == f"http://testserver{url}"
     assert _get(url, token).json()["done"] == 0
     assert _get(f"{url}/zip", token).json()["code"] == "job.not_done"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -95,7 +95,7 @@ def _own(organisation_id: int, public_id: str) -> BatchCheck:
     summary="批量比对（上传代码或名称清单）",
     openapi_extra=_UPLOAD,
 )
-def create_batch(request: HttpRequest) -> Status[BatchOut]:
+def create_batch(request: HttpRequest, response: HttpResponse) -> Status[BatchOut]:
     with acting_for(request, SCOPE) as (principal, _viewer):
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FILE_BYTES + MULTIPART_OVERHEAD:
             raise ApiProblem(
@@ -123,6 +123,9 @@ def create_batch(request: HttpRequest) -> Status[BatchOut]:
             status = 413 if exc.reason == "file.too_large" else 422
             raise ApiProblem(status, exc.reason, exc.message) from exc
         enqueue(batch)
+    response["Location"] = request.build_absolute_uri(
+        reverse("api:check_batch", args=[batch.public_id])
+    )
     return Status(202, _out(request, batch))
 
 

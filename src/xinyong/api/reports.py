@@ -251,7 +251,9 @@ def _pdf(request: HttpRequest, payload: ReportIn, principal: TokenPrincipal | No
         },
     },
 )
-def create_report(request: HttpRequest, payload: ReportIn) -> HttpResponse | Status[JobOut]:
+def create_report(
+    request: HttpRequest, response: HttpResponse, payload: ReportIn
+) -> HttpResponse | Status[JobOut]:
     principal = request.auth if isinstance(request.auth, TokenPrincipal) else None  # type: ignore[attr-defined]
     if (payload.subject is None) == (payload.subjects is None):
         raise ApiProblem(
@@ -275,6 +277,9 @@ def create_report(request: HttpRequest, payload: ReportIn) -> HttpResponse | Sta
             except ReportRefused as exc:
                 raise _refusal(exc) from exc
             enqueue(batch)
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:report_job", args=[batch.public_id])
+        )
         return Status(202, _job(request, batch))
     limited = throttled(request, principal.token_id if principal else None)
     if limited is not None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pydantic
 from django.core.exceptions import RequestDataTooBig
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -116,13 +116,14 @@ def _json_body(request: HttpRequest) -> SubmissionIn:
         ) from exc
 
 
-def _accepted(request: HttpRequest, submission: Submission) -> Status[SubmissionAccepted]:
+def _accepted(
+    request: HttpRequest, response: HttpResponse, submission: Submission
+) -> Status[SubmissionAccepted]:
     services.enqueue(submission)
-    url = reverse("api:submission", args=[submission.public_id])
+    url = request.build_absolute_uri(reverse("api:submission", args=[submission.public_id]))
+    response["Location"] = url  # where the 202's work can be followed (RFC 9110 §15.3.3)
     accepted = SubmissionAccepted(
-        submission=submission.public_id,
-        status=submission.status,
-        status_url=request.build_absolute_uri(url),
+        submission=submission.public_id, status=submission.status, status_url=url
     )
     return Status(202, accepted)
 
@@ -165,7 +166,7 @@ def _too_large() -> ApiProblem:
     summary="报送信用记录（JSON 记录或文件）",
     openapi_extra=_SUBMIT_BODY,
 )
-def create_submission(request: HttpRequest) -> Status[SubmissionAccepted]:
+def create_submission(request: HttpRequest, response: HttpResponse) -> Status[SubmissionAccepted]:
     """Store the records or the file as a new submission and queue it for processing.
     Nothing is created when the body, the item or the organisation's right is wrong."""
     with acting_for(request, SCOPE):
@@ -190,7 +191,7 @@ def create_submission(request: HttpRequest) -> Status[SubmissionAccepted]:
                 )
         except services.SubmissionRefused as exc:
             raise _refused(exc) from exc
-        return _accepted(request, submission)
+        return _accepted(request, response, submission)
 
 
 def _visible(viewer: Viewer, submission_id: str) -> Submission:

@@ -104,6 +104,7 @@ def test_json_records_are_accepted_then_processed_by_the_worker(
     accepted = response.json()
     assert accepted["status"] == "received"
     assert accepted["status_url"] == f"http://testserver{URL}/{accepted['submission']}"
+    assert response["Location"] == accepted["status_url"]
 
     submission = Submission.objects.get(public_id=accepted["submission"])
     assert submission.channel == "api" and submission.token is not None
