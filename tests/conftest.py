@@ -36,6 +36,19 @@ def chinese_by_default() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits_for_live_servers(request: pytest.FixtureRequest) -> None:
+    """A test that serves pages to a browser commits its requests: the rate-limit counters
+    they leave in the database cache outlive it, and enough of them answer a later
+    browser test's sign-in or search with 429. Each such test starts with none."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless; `make test` installs it when missing."""
