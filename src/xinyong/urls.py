@@ -5,10 +5,12 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from xinyong.api.api import api
+from xinyong.portal.views import favicon
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("favicon.ico", favicon),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -45,6 +45,13 @@ def test_english_is_available(policy: None, client: Client) -> None:
     assert "Credit information catalogue" in page and "公共信用信息共享平台" not in page
 
 
+def test_pages_name_the_site_icon_and_favicon_ico_leads_to_it(db: None, client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert '<link rel="icon" type="image/svg+xml" href="/static/portal/icon.svg">' in page
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 302 and icon["Location"] == "/static/portal/icon.svg"
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_home_in_a_browser_and_switch_to_english(live_server: LiveServer, page: Page) -> None:

@@ -191,8 +191,9 @@ def decide_scope(
     """The scope of a report of `report_type` about `subject` for `requester`, or
     `ReportRefused`: `report.type_unknown`, `report.audience` (the type is not offered to
     this requester), `report.subject_kind`, `report.consent` (a bank or agency without the
-    subject's active consent, for a type that can hold 授权查询 items), `report.purpose_required` (only when `purpose` is given;
-    `build_content` checks it always). Two queries at most."""
+    subject's active consent, for a type that can hold 授权查询 items),
+    `report.purpose_required` (only when `purpose` is given; `build_content` checks it
+    always). Two queries at most."""
     kind = resolve_type(report_type)
     _check_requester(requester)
     if requester.audience not in kind.audiences:
