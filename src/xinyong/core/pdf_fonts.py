@@ -168,9 +168,13 @@ def _font_face_rules() -> str:
 
 
 _per_thread = threading.local()
-# The main thread's configuration is dropped before the interpreter tears modules down:
-# WeasyPrint's clean-up of it needs them.
-atexit.register(_per_thread.__dict__.clear)
+
+
+@atexit.register
+def _drop_main_thread_fonts() -> None:
+    """Drop the main thread's configuration before the interpreter tears modules down:
+    WeasyPrint's clean-up of it needs them (exit handlers run in the main thread)."""
+    _per_thread.__dict__.clear()
 
 
 def document_fonts() -> tuple[FontConfiguration, list[CSS]]:
