@@ -58,3 +58,9 @@ def test_an_operator_reads_the_grades_by_district_and_opens_a_list(
     screenshot(page, "office-supervision-list-phone")
     page.get_by_role("link", name=poor.name).click()
     page.wait_for_url(re.compile(rf"/office/evaluation/{poor.public_id}/"))
+    assert page.locator("form.panel").count() == 1  # the purpose form, styled as every office form
+    screenshot(page, "office-evaluation-purpose-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/office/evaluation/")
+    assert page.locator("form.panel").get_by_role("button", name="查找").is_visible()
+    screenshot(page, "office-evaluation-lookup")
