@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from xinyong.accounts.models import Organisation
 from xinyong.catalog.models import CatalogItem, Disclosure
 from xinyong.commitments.models import Commitment, CommitmentState
 from xinyong.core.privacy import mask_in_text
@@ -76,9 +77,17 @@ def _in_effect_q(day: datetime.date) -> Q:
     )
 
 
+_SHOWN_FIELDS = (
+    "item_id", "organisation_id", "subject_id", "doc_no", "decision_date", "publication_ends",
+    "objection_mark", "current_version__data",
+)  # fmt: skip
+"""What `shown_record` reads of a record: loading only these halves the time a long
+report's records take to load."""
+
+
 def _sections(subject: Subject, scope: Scope, cut_off: datetime.datetime) -> list[RecordSection]:
     """One section per item of the scope, in catalogue order, each with all its records, the
-    most recent first. Two queries."""
+    most recent first. Three queries."""
     items = {
         item.pk: item
         for item in CatalogItem.objects.filter(code__in=scope.item_codes, is_active=True)
@@ -97,12 +106,20 @@ def _sections(subject: Subject, scope: Scope, cut_off: datetime.datetime) -> lis
             subject=subject,
             received_at__lte=cut_off,
         )
-        .select_related("organisation", "current_version")
+        .select_related("current_version")
+        .only(*_SHOWN_FIELDS)
         .order_by("item_id", "-decision_date", "-pk")
     )
+    # Departments are read once each rather than joined to every record (hundreds of rows
+    # for a heavily penalised company, each decoding the organisation's JSON columns).
+    found = list(rows)
+    departments = Organisation.objects.only("name").in_bulk(
+        {record.organisation_id for record in found}
+    )
     by_item: dict[int, list[PublicRecord]] = {}
-    for record in rows:
+    for record in found:
         record.subject, record.item = subject, items[record.item_id]
+        record.organisation = departments[record.organisation_id]
         by_item.setdefault(record.item_id, []).append(shown_record(record))
     return [
         RecordSection(
