@@ -110,7 +110,8 @@ def _source(face: Face) -> tuple[Path, int] | None:
     return Path(file), int(index or 0)
 
 
-def _cut(face: Face, source: Path, index: int, target: Path) -> None:
+def _cut(source: Path, index: int, target: Path) -> None:
+    """Write the face at `index` of `source`, cut to `_characters()`, to `target`."""
     import uharfbuzz as hb
 
     subset_input = hb.SubsetInput()
@@ -138,7 +139,7 @@ def _copy(face: Face) -> Path | None:
     target = Path(settings.XINYONG_VAR_DIR) / "fonts" / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        _cut(face, source, index, target)
+        _cut(source, index, target)
     return target
 
 
