@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from xinyong.checks.models import BatchCheck, BatchStatus
 from xinyong.checks.services import CheckError
 from xinyong.checks.services.batch import enqueue, submit_batch
+from xinyong.core.bodylimit import accepts_body
 from xinyong.office.access import may_check, organisation_of, refused, viewer_of
 from xinyong.office.check_forms import BatchForm
 from xinyong.office.check_views import scenario_names
 from xinyong.office.views import office_login_required
+from xinyong.records.ingest.limits import UPLOAD_BODY_LIMIT
 
 PAGE_SIZE = 50
 
@@ -82,6 +84,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @office_login_required
+@accepts_body(UPLOAD_BODY_LIMIT)
 def batch_new(request: HttpRequest) -> HttpResponse:
     """Upload a file of codes or names for one scenario; it is compared in the background."""
     viewer, organisation = viewer_of(request), organisation_of(request)

@@ -21,10 +21,12 @@ from xinyong.accounts.models import OrganisationKind
 from xinyong.accounts.permissions import viewer_for_user
 from xinyong.api.submissions import error_file_response, status_of
 from xinyong.catalog.schema import Item, as_loose
+from xinyong.core.bodylimit import accepts_body
 from xinyong.core.permissions import Viewer
 from xinyong.office.forms import UploadForm
 from xinyong.records import services
 from xinyong.records.ingest.errorfile import describe_one
+from xinyong.records.ingest.limits import UPLOAD_BODY_LIMIT
 from xinyong.records.models import RejectedRow, Submission
 
 REJECTED_ROWS_SHOWN = 200
@@ -114,6 +116,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @office_login_required
+@accepts_body(UPLOAD_BODY_LIMIT)
 def submission_new(request: HttpRequest) -> HttpResponse:
     """Upload a file for one of the catalogue items the organisation may submit."""
     viewer = _viewer(request)

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """A submitted file of any format (what the upload form and the API accept)."""
 
+UPLOAD_BODY_LIMIT = MAX_FILE_BYTES + 1024 * 1024
+"""A back-office upload request: the file, the form's fields and the multipart framing
+(`core.bodylimit` refuses a larger declared body before reading it)."""
+
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit, so no real spreadsheet exceeds it."""
 
