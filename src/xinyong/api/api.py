@@ -1,7 +1,9 @@
 """The NinjaAPI instance: version 1 routes under /api/v1/, OpenAPI at /api/openapi.json.
 
-Mount it outside the language prefixes (`path("api/", api.urls)`): the API's paths do not
-change with the language, only its messages do (Accept-Language, Chinese by default).
+Mounted outside the language prefixes (`path("api/", api.urls)`), so its paths do not change
+with the language. Its messages are in Simplified Chinese whatever Accept-Language says:
+several services the API calls store text they word (report content and its fingerprint,
+access-log purposes), which must not change with the caller's language (docs/decisions.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every failure of the API — bad token, missing scope, malformed body, unknown submission —
 answers in this one shape (`application/problem+json`, after RFC 9457), so a client handles
-errors in one place. Messages follow the request's language, Simplified Chinese by default.
+errors in one place. Messages are in Simplified Chinese (see `api.api`).
 """
 
 from __future__ import annotations
