@@ -63,11 +63,14 @@ class BodyLimitMiddleware:
     ) -> HttpResponse | None:
         if request.path_info.startswith("/api/"):
             return None
+        length = declared_length(request)
+        if length <= FORM_BODY_LIMIT:
+            return None  # most requests: no need to load the session's user
         limit = getattr(view, "body_limit", FORM_BODY_LIMIT)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            limit = min(limit, FORM_BODY_LIMIT)  # a larger allowance is for signed-in staff
-        if declared_length(request) <= limit:
+            limit = FORM_BODY_LIMIT  # a larger allowance is for signed-in staff
+        if length <= limit:
             return None
         context = {"limit_mb": limit // (1024 * 1024)}
         response = render(request, TEMPLATE, context, status=413)
