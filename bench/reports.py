@@ -18,8 +18,9 @@ template0 on the server of --pg-url, dropped at the end):
 3. submits a batch of --batch organisations (the long one among them) as the credit office,
    and runs the batch worker's code (`process_batch`) in this process, to the ZIP.
 
-Prints each figure with its target (one report < 1 s, 200 reports < 60 s) and the load
-average: other work on the machine inflates the figures. Nothing is asserted.
+Prints each figure with its target (one report < 1 s, 200 reports < 60 s), the load
+average (other work on the machine inflates the figures) and, at the start and the end, the
+time of a fixed loop (the machine's own speed, which varies). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -46,6 +47,19 @@ CREDIT_OFFICE = "11120000MB0010743W"
 EXAMPLE_COMPANY = "91120000MA0H6Y358P"
 """The demo's example company: a handful of records, a list entry, grades — a typical report."""
 MARKET = ("天津市市场监督管理委员会", "11120000MB0011113Y")
+
+
+def machine_speed() -> str:
+    """The best of five runs of a fixed pure-Python loop: this VM's CPU speed varies up to
+    twice from minute to minute, so figures from two runs compare only beside this one."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for n in range(1_000_000):
+            total += n * n
+        best = min(best, time.perf_counter() - started)
+    return f"fixed loop {best * 1000:.0f} ms (lower is faster)"
 
 
 def loadavg() -> str:
@@ -238,6 +252,7 @@ def main() -> None:
         }
     )
     print(f"database           {args.db}  ({loadavg()})", flush=True)
+    print(f"machine            {machine_speed()}", flush=True)
     started = time.perf_counter()
     try:
         run(args)
@@ -245,6 +260,7 @@ def main() -> None:
         if pg_name:
             drop_pg_database(args.pg_url, pg_name)
         shutil.rmtree(work, ignore_errors=True)
+    print(f"machine            {machine_speed()}")
     print(f"total              {time.perf_counter() - started:8.0f} s")
 
 
