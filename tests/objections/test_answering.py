@@ -107,7 +107,7 @@ def test_corrected_is_a_new_version_through_the_pipeline(
     assert version.data["legal_rep_id_no"]["hash"] == first.data["legal_rep_id_no"]["hash"]
     submission = Submission.objects.get(pk=version.submission_id)
     assert (submission.channel, submission.organisation_id, submission.new_versions) == (
-        "api",
+        "platform",
         penalty_record.organisation_id,
         1,
     )

@@ -23,6 +23,10 @@ class Channel(models.TextChoices):
     FILE = "file", _("文件上传")
     API = "api", _("接口推送")
     FEED = "feed", _("交换数据")
+    PLATFORM = "platform", _("平台业务办理")
+    """Rows a platform workflow lands in the organisation's name (a signed commitment, a
+    finding of breach, an objection's correction): the records a workflow makes are
+    versioned only by workflows (`ingest.storage`)."""
 
 
 class SubmissionStatus(models.TextChoices):

@@ -215,8 +215,11 @@ def submit_records(
     records: list[dict[str, object]],
     token: ApiToken | None = None,
     user: User | None = None,
+    platform: bool = False,
 ) -> Submission:
-    """Store API records (objects keyed by field names) as JSON and create their submission."""
+    """Store API records (objects keyed by field names) as JSON and create their submission.
+    `platform`: the rows come from a platform workflow acting in the organisation's name,
+    the only channel that may change the records it makes (see `ingest.storage`)."""
     item = _item_for(organisation, item_code, user, token)
     if not records:
         raise SubmissionRefused("records.empty", _("没有要报送的记录"))
@@ -236,7 +239,7 @@ def submit_records(
     return _create(
         organisation=organisation,
         item=item,
-        channel=Channel.API,
+        channel=Channel.PLATFORM if platform else Channel.API,
         file_name="",
         write=write,
         suffix=".json",

@@ -105,7 +105,7 @@ def _land(commitment: Commitment, item_code: str, row: dict[str, Any]) -> Record
     versioned, which must be about the commitment's subject."""
     try:
         submission = records.submit_records(
-            organisation=commitment.organisation, item_code=item_code, records=[row]
+            organisation=commitment.organisation, item_code=item_code, records=[row], platform=True
         )
     except records.SubmissionRefused as exc:
         raise CommitmentError("commitments.publish_refused", exc.message) from exc

@@ -113,7 +113,7 @@ def submit_correction(record: Record, changes: CorrectedValues) -> RecordVersion
     row = _row(record, item, changes)
     try:
         submission = records.submit_records(
-            organisation=record.organisation, item_code=item.code, records=[row]
+            organisation=record.organisation, item_code=item.code, records=[row], platform=True
         )
     except records.SubmissionRefused as exc:
         raise ObjectionError("objections.correction_refused", exc.message) from exc

@@ -70,7 +70,7 @@ def stored_path(submission: Submission) -> Path:
 def open_source(submission: Submission) -> Table:
     """The submission's rows as a table (raises FileRejected)."""
     path = stored_path(submission)
-    if submission.channel == Channel.API:
+    if submission.channel in (Channel.API, Channel.PLATFORM):
         records = json.loads(path.read_text(encoding="utf-8"))
         return table_from_records(records)
     return open_table(path, file_name=submission.file_name or None)

@@ -14,7 +14,10 @@ Per batch, in a bounded number of queries whatever its size:
    record*, or a *new version* (the next number; the old version stays, `Record`'s derived
    columns follow the new one). A natural key met earlier in the same file with other
    content is rejected: the file contradicts itself, and taking either row would make a
-   second submission of the same file change something;
+   second submission of the same file change something. A record a platform workflow made
+   (a commitment's XYCN record, a finding of breach) is versioned only by workflows (the
+   commitment's own, an objection's correction): a department's row changing it is
+   rejected, so the public record cannot drift from the commitment's own state;
 5. versions, records, events, rejected rows, one audit entry naming every version written
    and the submission's counters are written in bulk, and commit together.
 
@@ -50,6 +53,7 @@ from xinyong.records.ingest.linkage import link_errors, link_request
 from xinyong.records.ingest.types import CleanRow, RowError
 from xinyong.records.ingest.windows import DerivationError, Derived, Deriver
 from xinyong.records.models import (
+    Channel,
     EventKind,
     Record,
     RecordEvent,
@@ -141,6 +145,17 @@ class Run:
             deriver=deriver,
             rerun=rerun,
         )
+
+
+def _platform_made_error() -> RowError:
+    return RowError(
+        "",
+        "row.platform_record",
+        _(
+            "该记录由平台的信用承诺办理生成，只能在承诺办理（履约、未履约、撤回）"
+            "或异议更正中变更，不能通过报送修改"
+        ),
+    )
 
 
 @dataclass(slots=True)
@@ -304,9 +319,34 @@ class _Batch:
             self.rejects[item.row.row_no] = [exc.error]
             return None
 
+    def _platform_made(self, rows: list[_Row]) -> set[int]:
+        """The stored records these rows would change that a platform workflow made (their
+        first version came through `Channel.PLATFORM`); none when this run is one. Only
+        changing rows are looked up: an unchanged resubmission costs no query."""
+        if self.run.submission.channel == Channel.PLATFORM:
+            return set()
+        changing = sorted(
+            {
+                current.id
+                for p in rows
+                if (current := self.stored.get(p.key)) is not None
+                and current.fingerprint != p.fingerprint
+            }
+        )
+        made: set[int] = set()
+        for start in range(0, len(changing), IN_CHUNK):
+            firsts = RecordVersion.objects.filter(
+                record__in=changing[start : start + IN_CHUNK],
+                version=1,
+                submission__channel=Channel.PLATFORM,
+            )
+            made.update(firsts.values_list("record", flat=True))
+        return made
+
     def decide(self, rows: list[_Row]) -> None:
         """Classify each row in file order (see the module doc) and plan its writes."""
         stored, own, seen = self.stored, self.own, self.run.seen
+        platform_made = self._platform_made(rows)
         for item in rows:
             row_no = item.row.row_no
             number = key_number(item.key)
@@ -331,6 +371,9 @@ class _Batch:
                     continue
             elif current.fingerprint == item.fingerprint:
                 self.counters.unchanged += 1
+            elif current.id in platform_made:
+                self.rejects[row_no] = [_platform_made_error()]
+                continue
             elif not self._version(item, current):
                 continue
             self.batch_keys.add(item.key)
