@@ -16,26 +16,22 @@ from xinyong.commitments.models import Commitment
 from xinyong.commitments.services import publishing
 from xinyong.objections.services.correction import submit_correction
 from xinyong.records import services as records
-from xinyong.records.models import Channel, RejectedRow, Submission
+from xinyong.records.models import Channel, Record, RejectedRow, Submission
 from xinyong.subjects.models import Subject
 
 pytestmark = pytest.mark.django_db
 
 
 def _row(commitment: Commitment, **changes: str) -> dict[str, Any]:
-    """The XYCN row the workflow lands for `commitment` (what `publishing.publish` sends)."""
-    return {
-        **publishing._subject_block(commitment),
-        "commitment_type": commitment.type_name,
-        "commitment_matter": commitment.matter,
-        "commitment_content": commitment.text,
-        "commitment_no": commitment.number,
-        "commitment_date": commitment.signed_on.isoformat(),
-        "accepting_unit": commitment.organisation.name,
-        "fulfilment": publishing.IN_PROGRESS,
-        **publishing._source(commitment),
-        **changes,
-    }
+    """The XYCN row the workflow lands for `commitment`, with `changes`."""
+    return {**publishing.published_row(commitment, publishing.IN_PROGRESS), **changes}
+
+
+def _signed(staff: Staff, firm: Subject) -> tuple[Commitment, Record]:
+    """A public commitment signed by `firm` to market regulation, and its XYCN record."""
+    commitment = sign(firm, staff.market_org)
+    assert commitment.published_record is not None
+    return commitment, commitment.published_record
 
 
 def _submit(staff: Staff, row: dict[str, Any]) -> Submission:
@@ -48,19 +44,16 @@ def _submit(staff: Staff, row: dict[str, Any]) -> Submission:
 def test_the_workflow_lands_its_record_through_the_platform_channel(
     staff: Staff, firm: Subject
 ) -> None:
-    commitment = sign(firm, staff.market_org)
+    _commitment, record = _signed(staff, firm)
 
-    assert commitment.published_record is not None
-    first = commitment.published_record.versions.get(version=1)
+    first = record.versions.get(version=1)
     assert first.submission.channel == Channel.PLATFORM
 
 
 def test_a_department_row_changing_a_commitments_record_is_rejected_with_the_reason(
     staff: Staff, firm: Subject
 ) -> None:
-    commitment = sign(firm, staff.market_org)
-    record = commitment.published_record
-    assert record is not None
+    commitment, record = _signed(staff, firm)
 
     done = _submit(staff, _row(commitment, fulfilment=publishing.KEPT))
 
@@ -93,9 +86,7 @@ def test_the_units_own_xycn_records_version_as_usual(staff: Staff, firm: Subject
 def test_an_objections_correction_still_corrects_a_commitments_record(
     staff: Staff, firm: Subject
 ) -> None:
-    commitment = sign(firm, staff.market_org)
-    record = commitment.published_record
-    assert record is not None
+    _commitment, record = _signed(staff, firm)
 
     with transaction.atomic():
         version = submit_correction(record, {"commitment_matter": "食品经营许可（告知承诺制）变更"})

@@ -130,9 +130,9 @@ def _land(commitment: Commitment, item_code: str, row: dict[str, Any]) -> Record
     return record
 
 
-def publish(commitment: Commitment, fulfilment: str) -> Record:
-    """Land the commitment as an XYCN record, or its next version with `fulfilment`."""
-    row = {
+def published_row(commitment: Commitment, fulfilment: str) -> dict[str, Any]:
+    """The XYCN row that states `commitment` with `fulfilment`."""
+    return {
         **_subject_block(commitment),
         "commitment_type": commitment.type_name,
         "commitment_matter": commitment.matter,
@@ -143,7 +143,11 @@ def publish(commitment: Commitment, fulfilment: str) -> Record:
         "fulfilment": fulfilment,
         **_source(commitment),
     }
-    record = _land(commitment, PUBLISHED_ITEM, row)
+
+
+def publish(commitment: Commitment, fulfilment: str) -> Record:
+    """Land the commitment as an XYCN record, or its next version with `fulfilment`."""
+    record = _land(commitment, PUBLISHED_ITEM, published_row(commitment, fulfilment))
     if commitment.published_record_id not in (None, record.pk):
         raise CommitmentError(
             "commitments.publish_other_record", _("承诺信息未能对应到该承诺的信用记录")
