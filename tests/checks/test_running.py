@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.checks.conftest import D, body, list_company
 from tests.lists.conftest import Staff, company
 from xinyong.accounts.models import Organisation
+from xinyong.checks.models import Check
 from xinyong.checks.services import Checker, CheckError, CheckRequest, run_check
 from xinyong.core.identifiers import make_uscc
 from xinyong.core.signing import published_keys, verify
@@ -145,3 +146,19 @@ def test_a_future_moment_is_refused(listed: Subject, checker: Organisation) -> N
     later = timezone.now() + datetime.timedelta(days=1)
     with pytest.raises(CheckError, match="核查时点"):
         ask(checker, listed, as_of=later)
+
+
+def test_the_stored_check_is_the_one_answered(listed: Subject, checker: Organisation) -> None:
+    """The check and its access-log entry are written by prepared INSERTs, not the ORM's
+    save: read back, every value is what the answer said."""
+    values = body()
+    request = CheckRequest(listed.uscc, values["scenario"], values["matter"])
+    check = run_check(Checker.of(checker), request, actor_label="test")
+    stored = Check.objects.get(pk=check.pk)
+    assert stored.public_id == check.public_id and stored.subject_id == listed.pk
+    assert stored.receipt == check.receipt
+    assert (stored.checked_at, stored.as_of) == (check.checked_at, check.as_of)
+    assert stored.feedback_due is not None and stored.feedback_due == check.feedback_due
+    assert (stored.hit_count, stored.measure_count) == (check.hit_count, check.measure_count)
+    [entry] = access_log(listed.pk)
+    assert entry.reference == check.public_id and entry.accessed_at == check.checked_at

@@ -190,18 +190,30 @@ def revoke_token(token: ApiToken) -> ApiToken:
     return token
 
 
+_PRINCIPAL_SQL = (
+    "SELECT t.*, o.uscc AS organisation_uscc, o.kind AS organisation_kind, "
+    "o.name AS organisation_name, o.is_active AS organisation_active "
+    "FROM accounts_apitoken t JOIN accounts_organisation o ON o.id = t.organisation_id "
+    "WHERE t.prefix = %s"
+)
+"""Every API call's first query, written out: the ORM compiled its select_related form
+afresh on each request, about a quarter of a check's time (issue 5's check rate)."""
+
+
 def authenticate_token(raw: str) -> TokenPrincipal | None:
     """The principal behind a presented token, or None if it is malformed, unknown,
     revoked, expired or belongs to a deactivated organisation."""
     if not raw.startswith(TOKEN_MARK) or len(raw) > MAX_TOKEN_LENGTH:
         return None
-    token = (
-        ApiToken.objects.select_related("organisation").filter(prefix=raw[:PREFIX_LENGTH]).first()
-    )
+    token = next(iter(ApiToken.objects.raw(_PRINCIPAL_SQL, [raw[:PREFIX_LENGTH]])), None)
     if token is None or not hmac.compare_digest(token.digest, digest(raw)):
         return None
+    # The organisation's columns are those of the raw query, not fields of the model.
+    organisation = {
+        key: getattr(token, f"organisation_{key}") for key in ("uscc", "kind", "name", "active")
+    }
     now = timezone.now()
-    if token.state(now) != ApiToken.State.ACTIVE or not token.organisation.is_active:
+    if token.state(now) != ApiToken.State.ACTIVE or not organisation["active"]:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -210,10 +222,10 @@ def authenticate_token(raw: str) -> TokenPrincipal | None:
         prefix=token.prefix,
         name=token.name,
         organisation_id=token.organisation_id,
-        organisation_uscc=token.organisation.uscc,
-        organisation_kind=token.organisation.kind,
+        organisation_uscc=organisation["uscc"],
+        organisation_kind=organisation["kind"],
         scopes=frozenset(token.scopes),
-        organisation_name=token.organisation.name,
+        organisation_name=organisation["name"],
     )
 
 

@@ -35,7 +35,7 @@ from xinyong.catalog.services import PolicyLookupError, deadline_for
 from xinyong.catalog.services.measures import MeasurePolicy, MeasureRule, measure_policy
 from xinyong.checks.models import Check
 from xinyong.checks.services.errors import CheckError
-from xinyong.core import calendar
+from xinyong.core import bulk, calendar
 from xinyong.core.identifiers import IdKind, normalise
 from xinyong.core.identifiers import check as check_code
 from xinyong.core.privacy import mask_in_text
@@ -387,7 +387,7 @@ def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> C
     if check.measure_count and request.as_of is None:
         check.feedback_due = feedback_due_after(timezone.localdate(now))
     with transaction.atomic():
-        check.save(force_insert=True)
+        bulk.insert_row(check)
         if subject is not None:
             record_access(
                 subject.pk,

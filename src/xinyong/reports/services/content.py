@@ -408,7 +408,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def _to_data(value: Any) -> Any:
-    names = _field_names(type(value))
+    names = _field_names(value.__class__)
     if names:
         return {name: _to_data(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
