@@ -15,7 +15,9 @@ the end unless --keep-db):
 3. sends checks (`POST /api/v1/checks`, scenario government_procurement, subjects drawn in
    turn from the sample: about a third hit) from --clients concurrent keep-alive clients
    for --seconds, receipts signed; then, in the same run against the same server, the
-   trivial public endpoint `GET /api/v1/keys` the same way;
+   trivial public endpoint `GET /api/v1/keys` the same way. The clients are wrk's when it is
+   installed (`scripts/ensure-system-packages bench`), which leaves the server nearly both
+   cores; otherwise Python threads (bench/httpload.py), which take most of one;
 4. times a batch comparison of --batch rows (codes of the sample and beyond, unknown codes
    and names) in this process, from the stored file to the signed result, --repeat times.
 
@@ -305,6 +307,7 @@ def time_checks(args: argparse.Namespace, codes: list[str], token: str) -> None:
     print()
     print(f"server            gunicorn {args.workers} workers × {args.threads} threads, "
           f"{args.clients} clients, {args.seconds:.0f} s each")  # fmt: skip
+    print(f"load generator    {httpload.client_name()}")
     print(f"checks            {checks.line()}")
     print(f"GET /api/v1/keys  {trivial.line()}")
     print(f"checks / trivial  {checks.rate / trivial.rate:.3f}")
