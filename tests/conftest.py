@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -22,6 +23,12 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Hypothesis fails an example that takes over 200 ms by default: a timing assertion, which a
+# busy 2-core machine trips (a GB18030 example took 361 ms once, 3 ms on its rerun). Speed
+# is measured by bench/, never asserted.
+settings.register_profile("xinyong", deadline=None)
+settings.load_profile("xinyong")
+
 SCREENSHOTS = Path(os.environ.get("XINYONG_SCREENSHOTS", "var/screenshots"))
 
 
