@@ -23,7 +23,7 @@ from xinyong.accounts.models import Organisation
 from xinyong.catalog.services.measures import measure_policy
 from xinyong.checks.models import BatchStatus, Check
 from xinyong.checks.services.batch import process_batch, submit_batch
-from xinyong.checks.services.running import Checker, answer, deciders_of
+from xinyong.checks.services.running import Checker, answer
 from xinyong.core.identifiers import make_uscc
 from xinyong.core.privacy import mask_in_text
 from xinyong.core.signing import published_keys, verify
@@ -125,7 +125,7 @@ def test_the_result_file_checks_access_log_and_receipt_are_pinned(
         single, payload = answer(
             checker=Checker.of(checker), actor_label="张科长", subject=subject,
             query_shown=shown, scenario=scenario, matter=MATTER, as_of=as_of, now=as_of,
-            entries=entries, policy=policy, deciders=deciders_of(entries),
+            entries=entries, policy=policy,
         )  # fmt: skip
         payload["check_id"] = check.public_id
         # The row's check is the single check's answer, kept under the batch's receipt.

@@ -50,7 +50,6 @@ from xinyong.checks.services.running import (
     Checker,
     Findings,
     Measures,
-    deciders_of,
     feedback_due_after,
     findings,
     listed_types,
@@ -244,7 +243,6 @@ class _Run:
         }
         self.purpose = f"{self.scenario.name}：{batch.matter}"[:200]
         self.due = feedback_due_after(timezone.localdate(now))
-        self.deciders: dict[int, str] = {}
         self.measures: dict[frozenset[str], Measures] = {}
         self.answers: dict[tuple[EntryInForce, ...], _Answer] = {}
         self.seconds = dict.fromkeys(PHASES, 0.0)
@@ -256,10 +254,6 @@ class _Run:
         clock = self._lap("resolve", clock)
         entries = entries_in_force(
             sorted({r.subject.pk for r in resolved if r.subject is not None}), self.now
-        )
-        held = [e for listed in entries.values() for e in listed]
-        self.deciders.update(
-            deciders_of([e for e in held if e.organisation_id not in self.deciders])
         )
         earlier = Check.objects.filter(
             batch=self.batch, batch_row__range=(rows[0].row_no, rows[-1].row_no)
@@ -299,7 +293,7 @@ class _Run:
         measures = self.measures.get(listed)
         if measures is None:
             measures = self.measures[listed] = measures_in(self.policy, self.scenario.code, listed)
-        found = findings(entries, measures, self.policy, self.deciders)
+        found = findings(entries, measures, self.policy)
         sample = payload(
             check_id="", moments=self.moments, checker=self.checker, matter=self.batch.matter,
             scenario=self.scenario, query="", subject=subject, found=found, policy=self.policy,

@@ -93,30 +93,20 @@ def subject_block(subject: Subject) -> dict[str, object]:
     }
 
 
-def _entry_block(
-    entry: EntryInForce, policy: MeasurePolicy, deciders: dict[int, str]
-) -> dict[str, object]:
+def _entry_block(entry: EntryInForce, policy: MeasurePolicy) -> dict[str, object]:
     list_type = policy.list_types.get(entry.list_type)
     return {
         "entry": entry.public_id,
         "list_type": entry.list_type,
         "list_name": list_type.name if list_type else entry.list_type,
         "kind": entry.list_kind,
-        "decided_by": deciders.get(entry.organisation_id, ""),
+        "decided_by": entry.organisation_name,
         "decision_no": entry.doc_no,
         "decision_date": entry.decision_date.isoformat() if entry.decision_date else None,
         "listed_from": entry.starts_on.isoformat(),
         "listed_until": entry.ends_on.isoformat() if entry.ends_on else None,
         "published": entry.published,
     }
-
-
-def deciders_of(entries: list[EntryInForce]) -> dict[int, str]:
-    """The names of the organisations that decided `entries` (one query, only with hits)."""
-    ids = {e.organisation_id for e in entries}
-    if not ids:
-        return {}
-    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def _measure_block(rule: MeasureRule, listed: frozenset[str]) -> dict[str, object]:
@@ -167,12 +157,11 @@ def findings(
     entries: list[EntryInForce],
     measures: Measures,
     policy: MeasurePolicy,
-    deciders: dict[int, str],
 ) -> Findings:
     """`entries` (one subject's, in force) read with `measures` (those of their list types)."""
     hit = [e for e in entries if e.list_type in measures.triggering]
     return Findings(
-        [_entry_block(e, policy, deciders) for e in hit],
+        [_entry_block(e, policy) for e in hit],
         measures.blocks,
         list_state(entries),
         len(entries),
@@ -302,14 +291,13 @@ def answer(
     now: datetime,
     entries: list[EntryInForce],
     policy: MeasurePolicy,
-    deciders: dict[int, str],
     grades: dict[str, GradeFact] | None = None,
 ) -> tuple[Check, dict[str, Any]]:
     """A check (unsaved) and its answer — the receipt's payload — from what was found: the
     subject, its entries in force at `as_of`, its grades then (by model) and the policy
     then. Measures that follow a grade join those that follow lists, in code order."""
     measures = measures_in(policy, scenario.code, listed_types(entries))
-    found = findings(entries, measures, policy, deciders)
+    found = findings(entries, measures, policy)
     graded = grade_measures(policy, scenario.code, grades or {})
     if graded:
         both = sorted([*found.measures, *graded], key=lambda block: str(block["code"]))
@@ -380,7 +368,6 @@ def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> C
         now=now,
         entries=entries,
         policy=policy,
-        deciders=deciders_of(entries),
         grades=grades,
     )
     check.receipt = sign(payload)

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from xinyong.accounts.models import Organisation
 from xinyong.catalog.models import ListType, PolicyVersion
 from xinyong.core.permissions import VIEW, Viewer
 from xinyong.lists.models import EntryState, ListEntry, ListEntryStep
@@ -38,6 +39,7 @@ class EntryInForce:
     list_kind: str
     list_type_version: int
     organisation_id: int
+    organisation_name: str  # the deciding department, as a check's answer names it
     doc_no: str
     decision_date: datetime.date | None
     starts_on: datetime.date
@@ -71,15 +73,17 @@ def _table(model: type[Model]) -> str:
 @cache
 def _statement(count: int) -> str:
     """The query for `count` subjects: `in_force` written out, because the ORM spends
-    several times the database's own time compiling it on every check."""
+    several times the database's own time compiling it on every check. It names each
+    entry's deciding department too, which a check's answer shows (one query fewer)."""
     places = ", ".join(["%s"] * count)
     return (
-        "SELECT e.public_id, e.subject_id, t.code, t.kind, v.version, e.organisation_id,"  # noqa: S608 - parameter markers and table names only
+        "SELECT e.public_id, e.subject_id, t.code, t.kind, v.version, e.organisation_id, o.name,"  # noqa: S608 - parameter markers and table names only
         " e.doc_no, e.decision_date, e.starts_on, e.ends_on,"
         " CASE WHEN e.published_at <= %s AND e.published_on <= %s THEN 1 ELSE 0 END"
         f" FROM {_table(ListEntry)} e"
         f" JOIN {_table(ListType)} t ON t.id = e.list_type_id"
         f" JOIN {_table(PolicyVersion)} v ON v.id = e.list_type_version_id"
+        f" JOIN {_table(Organisation)} o ON o.id = e.organisation_id"
         f" WHERE e.subject_id IN ({places})"
         " AND e.in_force_from <= %s AND e.starts_on <= %s"
         " AND (e.ends_on IS NULL OR e.ends_on > %s)"
@@ -111,6 +115,7 @@ def entries_in_force(
                 kind,
                 version,
                 org,
+                org_name,
                 doc_no,
                 decided,
                 start,
@@ -124,6 +129,7 @@ def entries_in_force(
                     list_kind=kind,
                     list_type_version=version,
                     organisation_id=org,
+                    organisation_name=org_name,
                     doc_no=doc_no,
                     decision_date=decided,
                     starts_on=start,

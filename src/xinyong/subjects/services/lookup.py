@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from xinyong.core import audit
+from xinyong.core import audit, rows
 from xinyong.core.crypto import decrypt
 from xinyong.core.errors import ReasonedError
 from xinyong.core.identifiers import IdKind, check, normalise
@@ -89,13 +89,15 @@ def find_subject(code: str) -> Subject | None:
     where = " OR ".join(["(i.scheme = %s AND i.value = %s)"] * len(keys))
     # The statement holds parameter markers only; the values go as parameters.
     sql = (
-        "SELECT s.*, i.scheme AS hit_scheme, i.value AS hit_value FROM subjects_subject s "  # noqa: S608
+        f"SELECT {rows.select_list(Subject, 's')}, i.scheme, i.value FROM subjects_subject s "  # noqa: S608
         f"JOIN subjects_subjectidentifier i ON i.subject_id = s.id WHERE {where}"
     )
-    query = Subject.objects.raw(sql, [part for key in keys for part in key])
-    # hit_scheme and hit_value are columns of the raw query, not fields of the model.
-    hits = {(getattr(row, "hit_scheme"), getattr(row, "hit_value")): row for row in query}  # noqa: B009
-    return next((hits[key] for key in keys if key in hits), None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [part for key in keys for part in key])
+        found = cursor.fetchall()
+    hits = {(row[-2], row[-1]): row for row in found}  # the (scheme, value) that matched
+    key = next((key for key in keys if key in hits), None)
+    return rows.instance(Subject, hits[key]) if key is not None else None
 
 
 def reveal_citizen_id(subject: Subject, *, purpose: str) -> str:
