@@ -11,9 +11,9 @@ answers `unknown_subject`, never "no hits": the platform cannot vouch for a subj
 not hold.
 
 Writes per check: the check (with its receipt) and one entry of the subject's access log,
-in one transaction. No hash-chained audit entry: a check changes nothing, the check row is
-never updated, and its receipt is signed — the chain would add a serialising write to every
-check for no extra evidence.
+together (one statement on PostgreSQL). No hash-chained audit entry: a check changes
+nothing, the check row is never updated, and its receipt is signed — the chain would add a
+serialising write to every check for no extra evidence.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,7 @@ from xinyong.core.signing import sign
 from xinyong.evaluation.services import GradeFact, grades_at
 from xinyong.lists.services import EntryInForce, entries_in_force
 from xinyong.subjects.models import AccessKind, Subject
-from xinyong.subjects.services import display_name, find_subject, masked_id, record_access
+from xinyong.subjects.services import access_entry, display_name, find_subject, masked_id
 
 RECEIPT_TYPE = "xinyong.check/1"
 FEEDBACK_DEADLINE = "check_feedback"
@@ -373,10 +373,10 @@ def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> C
     check.receipt = sign(payload)
     if check.measure_count and request.as_of is None:
         check.feedback_due = feedback_due_after(timezone.localdate(now))
-    with transaction.atomic():
-        bulk.insert_row(check)
-        if subject is not None:
-            record_access(
+    written: list[Model] = [check]
+    if subject is not None:
+        written.append(
+            access_entry(
                 subject.pk,
                 kind=AccessKind.CHECK,
                 organisation_id=checker.id,
@@ -385,4 +385,6 @@ def run_check(checker: Checker, request: CheckRequest, *, actor_label: str) -> C
                 reference=check.public_id,
                 at=now,
             )
+        )
+    bulk.insert_rows(written)
     return check

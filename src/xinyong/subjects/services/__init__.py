@@ -1,7 +1,12 @@
 """The subjects service layer: the only code that writes subjects, identifiers, names and
 the access log."""
 
-from xinyong.subjects.services.access import access_log, record_access, record_accesses
+from xinyong.subjects.services.access import (
+    access_entry,
+    access_log,
+    record_access,
+    record_accesses,
+)
 from xinyong.subjects.services.linking import (
     ConflictPointer,
     LearnedIdentifier,
@@ -44,6 +49,7 @@ __all__ = [
     "Results",
     "SubjectError",
     "SubjectIdentifiers",
+    "access_entry",
     "access_log",
     "carries_id_number",
     "classify",

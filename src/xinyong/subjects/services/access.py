@@ -24,6 +24,29 @@ MAX_BASIS = 300
 MAX_REFERENCE = 64
 
 
+def access_entry(
+    subject_id: int,
+    *,
+    kind: AccessKind,
+    organisation_id: int,
+    purpose: str,
+    legal_basis: str,
+    reference: str = "",
+    at: datetime | None = None,
+) -> SubjectAccess:
+    """One entry of `subject_id`'s access log, not yet written: for a service that writes
+    it together with its own row (`bulk.insert_rows`); others call `record_access`."""
+    return SubjectAccess(
+        subject_id=subject_id,
+        accessed_at=at or timezone.now(),
+        kind=kind,
+        organisation_id=organisation_id,
+        purpose=mask_in_text(purpose.strip())[:MAX_PURPOSE],
+        legal_basis=legal_basis[:MAX_BASIS],
+        reference=reference[:MAX_REFERENCE],
+    )
+
+
 def record_access(
     subject_id: int,
     *,
@@ -35,16 +58,11 @@ def record_access(
     at: datetime | None = None,
 ) -> SubjectAccess:
     """Write one entry of `subject_id`'s access log (see the module doc)."""
-    entry = SubjectAccess(
-        subject_id=subject_id,
-        accessed_at=at or timezone.now(),
-        kind=kind,
-        organisation_id=organisation_id,
-        purpose=mask_in_text(purpose.strip())[:MAX_PURPOSE],
-        legal_basis=legal_basis[:MAX_BASIS],
-        reference=reference[:MAX_REFERENCE],
-    )
-    bulk.insert_row(entry)  # every check writes one: the ORM's INSERT costs more to compile
+    entry = access_entry(
+        subject_id, kind=kind, organisation_id=organisation_id, purpose=purpose,
+        legal_basis=legal_basis, reference=reference, at=at,
+    )  # fmt: skip
+    bulk.insert_row(entry)  # API reads write one each: the ORM's INSERT costs more to compile
     return entry
 
 
