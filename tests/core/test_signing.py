@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models.signals import post_migrate
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from xinyong import config
@@ -31,6 +34,7 @@ from xinyong.core import signing
 from xinyong.core.models import AuditEntry, SigningKey
 from xinyong.core.signing import envelope as envelopes
 from xinyong.core.signing import keys as keystore
+from xinyong.core.signing.canonical import _explain, check
 
 pytestmark = pytest.mark.django_db
 
@@ -533,3 +537,40 @@ def test_the_documented_python_example_verifies(
     receipt.write_text(json.dumps(sealed, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InvalidSignature):
         exec(compile(example, "docs/signing.md", "exec"), {})  # noqa: S102
+
+
+class _Grade(StrEnum):
+    A = "A"
+
+
+_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**54), max_value=2**54),
+    st.floats(allow_nan=True),
+    st.text(alphabet=st.characters(codec=None), max_size=5),  # lone surrogates included
+    st.sampled_from([_Grade.A, (1,), b"x"]),
+)
+
+
+@given(
+    st.recursive(
+        _LEAVES,
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.one_of(st.text(max_size=3), st.integers()), inner, max_size=3)
+        ),
+        max_leaves=12,
+    )
+)
+def test_the_quick_walk_accepts_exactly_what_the_explaining_walk_accepts(value: Any) -> None:
+    """`check` passes plain JSON without building paths and walks again to explain a
+    failure: the two must agree on every value."""
+    try:
+        _explain(value, "$", 0)
+    except signing.CanonicalError as explained:
+        with pytest.raises(signing.CanonicalError) as refused:
+            check(value)
+        assert (refused.value.reason, refused.value.path) == (explained.reason, explained.path)
+    else:
+        check(value)
