@@ -116,6 +116,9 @@ def _database(url: str) -> dict[str, Any]:
     else:
         # Test databases are created from template0 so their ctype is the cluster's UTF-8 one.
         db["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+        # psycopg's default, which Django turns off: it prepares only server-bound statements,
+        # i.e. the hot written-out reads of `core.rows.prepared_cursor`.
+        db["OPTIONS"] = {"prepare_threshold": 5}
     return db
 
 

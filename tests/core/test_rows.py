@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.conftest import org
 from tests.subjects.codes import citizen_id, uscc
@@ -14,6 +15,7 @@ from xinyong.accounts.models import ApiToken
 from xinyong.accounts.services import create_token
 from xinyong.core import rows
 from xinyong.subjects.models import Subject
+from xinyong.subjects.services import find_subject
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,22 @@ def test_a_row_becomes_the_instance_the_orm_reads(model: type[Model]) -> None:
         assert isinstance(token, ApiToken)
         assert token.scopes == ["lists:check", "records:read"]
         assert token.created_at.tzinfo is not None
+
+
+def test_a_hot_statement_is_logged_and_on_postgresql_prepared() -> None:
+    """A subject lookup run again and again: Django's query log sees every run, and
+    PostgreSQL holds the statement prepared on the connection (planned once)."""
+    company = link_ids(uscc=uscc(7)).subject
+    assert company is not None
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(6):
+            found = find_subject(uscc(7))
+            assert found is not None and found.pk == company.pk
+    assert len(queries) == 6
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%subjects_subjectidentifier%"],
+            )
+            assert cursor.fetchone()[0] == 1

@@ -18,7 +18,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,7 +207,7 @@ def authenticate_token(raw: str) -> TokenPrincipal | None:
     revoked, expired or belongs to a deactivated organisation."""
     if not raw.startswith(TOKEN_MARK) or len(raw) > MAX_TOKEN_LENGTH:
         return None
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         cursor.execute(_principal_sql(), [raw[:PREFIX_LENGTH]])
         row = cursor.fetchone()
     if row is None:

@@ -32,6 +32,7 @@ from xinyong.catalog.schema import as_loose
 from xinyong.catalog.schema_lists import ListTypeEntry, MeasureEntry, MeasureSource, ScenarioEntry
 from xinyong.catalog.services.errors import PolicyLookupError
 from xinyong.catalog.services.loading import MEASURE_SOURCES
+from xinyong.core import rows
 
 _KINDS = Q(kind__in=[VersionKind.LIST_TYPE, VersionKind.SCENARIO, VersionKind.MEASURE]) | Q(
     kind=VersionKind.SETTING, code=MEASURE_SOURCES
@@ -136,7 +137,7 @@ def _load_key(at: datetime.datetime | None) -> tuple[int, object, int] | None:
     if at is not None:
         sql += " WHERE loaded_at <= %s"
         params.append(connection.ops.adapt_datetimefield_value(at))
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         cursor.execute(sql, params)
         last, when, count = cursor.fetchone() or (None, None, 0)
     return None if last is None else (int(last), when, int(count))

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from xinyong.accounts.models import Organisation
 from xinyong.catalog.models import ListType, PolicyVersion
+from xinyong.core import rows
 from xinyong.core.permissions import VIEW, Viewer
 from xinyong.lists.models import EntryState, ListEntry, ListEntryStep
 
@@ -103,7 +104,7 @@ def entries_in_force(
     day = ops.adapt_datefield_value(timezone.localdate(moment))
     ids = sorted(set(subject_ids))
     found: dict[int, list[EntryInForce]] = {}
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             params = [when, day, *chunk, when, day, day, when, day]

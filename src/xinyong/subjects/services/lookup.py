@@ -92,7 +92,7 @@ def find_subject(code: str) -> Subject | None:
         f"SELECT {rows.select_list(Subject, 's')}, i.scheme, i.value FROM subjects_subject s "  # noqa: S608
         f"JOIN subjects_subjectidentifier i ON i.subject_id = s.id WHERE {where}"
     )
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         cursor.execute(sql, [part for key in keys for part in key])
         found = cursor.fetchall()
     hits = {(row[-2], row[-1]): row for row in found}  # the (scheme, value) that matched
