@@ -29,7 +29,7 @@ from xinyong.rights import services
 from xinyong.rights.models import Challenge, MemberRole, SubjectMember
 from xinyong.rights.services import AccountError
 from xinyong.subjects.models import AccessKind, Subject
-from xinyong.subjects.services.access import record_access
+from xinyong.subjects.services.access import access_entry, record_access
 
 __all__ = ["hrss", "market", "policy", "var_dir"]  # fixtures used by name
 
@@ -172,12 +172,14 @@ def test_the_access_log_is_shown_and_downloadable(client: Client, landed: None) 
     bank = Organisation.objects.filter(kind="department").first()
     assert bank is not None
     record_access(
-        subject.pk,
-        kind=AccessKind.SHARED_READ,
-        organisation_id=bank.pk,
-        purpose="行政许可审查",
-        legal_basis="政务共享",
-        reference="REF-1",
+        access_entry(
+            subject.pk,
+            kind=AccessKind.SHARED_READ,
+            organisation_id=bank.pk,
+            purpose="行政许可审查",
+            legal_basis="政务共享",
+            reference="REF-1",
+        )
     )
     signed_in_client(client, subject)
     page = client.get("/account/access/").content.decode()

@@ -52,7 +52,13 @@ from xinyong.core.privacy import mask_in_text
 from xinyong.lists import public as lists_public
 from xinyong.records import public
 from xinyong.subjects.models import AccessKind, Subject
-from xinyong.subjects.services import Hit, carries_id_number, record_access, search_subjects
+from xinyong.subjects.services import (
+    Hit,
+    access_entry,
+    carries_id_number,
+    record_access,
+    search_subjects,
+)
 
 SCOPE = "subjects:read"
 SHARED_SCOPE = "records:read_shared"
@@ -357,11 +363,13 @@ def read_subject(
             organisation_id=token.organisation_id,
         )
         record_access(
-            subject.pk,
-            kind=AccessKind.SHARED_READ,
-            organisation_id=token.organisation_id,
-            purpose=purpose,
-            legal_basis=_("公共信用信息目录：%(items)s")
-            % {"items": "、".join(g.code for _d, g in extra if g.total) or "—"},
+            access_entry(
+                subject.pk,
+                kind=AccessKind.SHARED_READ,
+                organisation_id=token.organisation_id,
+                purpose=purpose,
+                legal_basis=_("公共信用信息目录：%(items)s")
+                % {"items": "、".join(g.code for _d, g in extra if g.total) or "—"},
+            )
         )
     return _subject_out(request, subject, "shared", groups)

@@ -47,7 +47,7 @@ from xinyong.records.public import (
     public_q,
 )
 from xinyong.subjects.models import AccessKind, Subject, SubjectAccess
-from xinyong.subjects.services import record_access
+from xinyong.subjects.services import access_entry, record_access
 
 
 @dataclass(frozen=True)
@@ -142,12 +142,14 @@ def authorised_view(
         subject = locked.subject
         groups = _groups(subject, _items(locked, subject, items), day)
         access = record_access(
-            subject.pk,
-            kind=AccessKind.AUTHORISED,
-            organisation_id=locked.organisation_id,
-            purpose=stated,
-            legal_basis=legal_basis(locked),
-            reference=ref,
+            access_entry(
+                subject.pk,
+                kind=AccessKind.AUTHORISED,
+                organisation_id=locked.organisation_id,
+                purpose=stated,
+                legal_basis=legal_basis(locked),
+                reference=ref,
+            )
         )
         audit.record(
             "consent.read",

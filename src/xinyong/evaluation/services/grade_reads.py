@@ -23,7 +23,7 @@ from xinyong.evaluation.schema import ModelSpec
 from xinyong.evaluation.services.explain import Explanation
 from xinyong.evaluation.services.versions import spec_of
 from xinyong.subjects.models import AccessKind, Subject
-from xinyong.subjects.services import record_access
+from xinyong.subjects.services import access_entry, record_access
 
 HISTORY_LIMIT = 200
 """How many of a subject's latest scores under a model the history reads."""
@@ -172,10 +172,12 @@ def log_read(
             organisation_id=organisation_id,
         )
         record_access(
-            subject.pk,
-            kind=AccessKind.SHARED_READ,
-            organisation_id=organisation_id,
-            purpose=_("查询信用评价：%(purpose)s") % {"purpose": purpose},
-            legal_basis=basis,
-            reference=",".join(models),
+            access_entry(
+                subject.pk,
+                kind=AccessKind.SHARED_READ,
+                organisation_id=organisation_id,
+                purpose=_("查询信用评价：%(purpose)s") % {"purpose": purpose},
+                legal_basis=basis,
+                reference=",".join(models),
+            )
         )

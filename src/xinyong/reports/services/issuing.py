@@ -40,7 +40,7 @@ from xinyong.reports.services.scope import (
     resolve_type,
 )
 from xinyong.subjects.models import AccessKind, Subject
-from xinyong.subjects.services.access import record_access
+from xinyong.subjects.services.access import access_entry, record_access
 
 MANIFEST_KIND = "xinyong.credit_report"
 """The `kind` of a report's signed manifest: no other envelope of the platform can pass for
@@ -206,15 +206,17 @@ def complete(draft: Draft, pdf: PdfDocument) -> Report:
             )
             if requester.organisation is not None:
                 record_access(
-                    subject.pk,
-                    kind=AccessKind.REPORT,
-                    organisation_id=requester.organisation.pk,
-                    purpose=report.purpose or str(content.type_name),
-                    legal_basis="；".join(
-                        f"《{b.title}》{b.article or ''}" for b in draft.kind.legal_basis
-                    ),
-                    reference=report.number,
-                    at=report.issued_at,
+                    access_entry(
+                        subject.pk,
+                        kind=AccessKind.REPORT,
+                        organisation_id=requester.organisation.pk,
+                        purpose=report.purpose or str(content.type_name),
+                        legal_basis="；".join(
+                            f"《{b.title}》{b.article or ''}" for b in draft.kind.legal_basis
+                        ),
+                        reference=report.number,
+                        at=report.issued_at,
+                    )
                 )
             audit.record(
                 "report.issue",

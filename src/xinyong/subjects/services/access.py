@@ -34,8 +34,8 @@ def access_entry(
     reference: str = "",
     at: datetime | None = None,
 ) -> SubjectAccess:
-    """One entry of `subject_id`'s access log, not yet written: for a service that writes
-    it together with its own row (`bulk.insert_rows`); others call `record_access`."""
+    """One entry of `subject_id`'s access log, not yet written: `record_access` writes it,
+    or a service writes it together with its own row (`bulk.insert_rows`)."""
     return SubjectAccess(
         subject_id=subject_id,
         accessed_at=at or timezone.now(),
@@ -47,21 +47,8 @@ def access_entry(
     )
 
 
-def record_access(
-    subject_id: int,
-    *,
-    kind: AccessKind,
-    organisation_id: int,
-    purpose: str,
-    legal_basis: str,
-    reference: str = "",
-    at: datetime | None = None,
-) -> SubjectAccess:
-    """Write one entry of `subject_id`'s access log (see the module doc)."""
-    entry = access_entry(
-        subject_id, kind=kind, organisation_id=organisation_id, purpose=purpose,
-        legal_basis=legal_basis, reference=reference, at=at,
-    )  # fmt: skip
+def record_access(entry: SubjectAccess) -> SubjectAccess:
+    """Write `entry` (made by `access_entry`) to the access log (see the module doc)."""
     bulk.insert_row(entry)  # API reads write one each: the ORM's INSERT costs more to compile
     return entry
 
