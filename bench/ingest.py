@@ -11,11 +11,16 @@ on the server of --pg-url):
 2. submits the same file again (every row unchanged) and times that;
 3. loads the same rows raw into a plain table of the same shape (one text column per file
    column): the file read with the csv module, then COPY on PostgreSQL, executemany on
-   SQLite, in one transaction.
+   SQLite, in one transaction;
+4. measures the *write floor*: the rows the first load wrote (subjects, their identifiers,
+   names and search index, records, versions, events, rejected rows, audit entries) are
+   deleted and written again as they are, with COPY / executemany and the foreign keys
+   checked, in a transaction that is then rolled back. No pipeline that stores what the
+   first load stored can be faster than that.
 
-Prints rows/s of both loads, their ratio, the resubmission's speed-up and the peak RSS of
-the process (resource.getrusage) after the pipeline and at the end. Nothing is asserted:
-the figures go into the issue.
+Prints rows/s of both loads, their ratio, the write floor and its ratio to the raw load,
+the resubmission's speed-up and the peak RSS of the process (resource.getrusage) after the
+pipeline and at the end. Nothing is asserted: the figures go into the issue.
 """
 
 from __future__ import annotations
@@ -192,6 +197,117 @@ def raw_load(path: Path, encoding: str) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
+def output_models() -> list[Any]:
+    """The tables a load writes, parents first."""
+    from xinyong.core.models import AuditEntry
+    from xinyong.records.models import (
+        Record,
+        RecordEvent,
+        RecordVersion,
+        RejectedRow,
+        Submission,
+    )
+    from xinyong.subjects.models import Subject, SubjectIdentifier, SubjectName
+
+    return [
+        Submission, Subject, SubjectIdentifier, SubjectName, Record, RecordVersion,
+        RecordEvent, RejectedRow, AuditEntry,
+    ]  # fmt: skip
+
+
+def top_ids() -> dict[Any, int]:
+    """The highest id of each output table now: what a load writes comes after it."""
+    from django.db.models import Max
+
+    return {m: m.objects.aggregate(top=Max("id"))["top"] or 0 for m in output_models()}
+
+
+class Snapshot:
+    """A copy of the database as it is now (a PostgreSQL database made from it as a
+    template, or a copy of the SQLite file), to write the floor's rows into later."""
+
+    def __init__(self, work: Path) -> None:
+        from django.db import connection
+
+        settings = connection.settings_dict
+        self.vendor = connection.vendor
+        connection.close()  # a template database must have no other session
+        if self.vendor == "postgresql":
+            self.server = _pg_database(os.environ["DATABASE_URL"], "postgres")
+            self.name = f"{settings['NAME']}_floor"
+            with psycopg_connect(self.server) as conn:
+                conn.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{settings["NAME"]}"')
+            self.url = _pg_database(self.server, self.name)
+        else:
+            self.name = str(work / "floor.sqlite3")
+            shutil.copyfile(settings["NAME"], self.name)
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            drop_pg_database(self.server, self.name)
+
+
+def psycopg_connect(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def write_floor(snapshot: Snapshot, since: dict[Any, int]) -> tuple[float, float, int]:
+    """Seconds to write the rows the load wrote (those after `since`) into `snapshot`, the
+    database as it was before the load, with COPY / executemany; seconds to check their
+    foreign keys (deferred, as the pipeline's are); and how many rows that was."""
+    import sqlite3
+
+    from django.db import connection
+
+    dumped: list[tuple[str, str, list[str], list[tuple[Any, ...]]]] = []
+    with connection.cursor() as cursor:
+        # SQLite's rows as stored (Django's cursor would turn them into Python values).
+        source = (
+            cursor.cursor
+            if snapshot.vendor == "postgresql"
+            else sqlite3.connect(connection.settings_dict["NAME"])
+        )
+        for model in output_models():
+            table = model._meta.db_table
+            columns = [f.column for f in model._meta.concrete_fields]
+            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+            query = f"SELECT {quoted} FROM {table} WHERE id > {int(since[model])}"  # noqa: S608
+            dumped.append((table, quoted, columns, source.execute(query).fetchall()))
+    written = sum(len(rows) for *_names, rows in dumped)
+    if snapshot.vendor == "postgresql":
+        with psycopg_connect(snapshot.url) as conn:
+            conn.autocommit = False
+            started = time.perf_counter()
+            for table, quoted, _columns, rows in dumped:
+                with conn.cursor().copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            wrote = time.perf_counter() - started
+            conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            checked = time.perf_counter() - started - wrote
+            conn.rollback()
+        return wrote, checked, written
+    from xinyong.subjects.services.search_index import install_sqlite_functions
+
+    db = sqlite3.connect(snapshot.name, isolation_level=None)
+    install_sqlite_functions(db)  # the name index's triggers call them
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("BEGIN IMMEDIATE")
+    started = time.perf_counter()
+    for table, quoted, columns, rows in dumped:
+        marks = ", ".join("?" * len(columns))
+        db.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)  # noqa: S608
+    wrote = time.perf_counter() - started
+    if db.execute("PRAGMA foreign_key_check").fetchall():
+        raise RuntimeError("the floor's rows broke a foreign key")
+    checked = time.perf_counter() - started - wrote
+    db.rollback()
+    db.close()
+    return wrote, checked, written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="penalty rows in the file")
@@ -268,10 +384,18 @@ def run(args: argparse.Namespace, work: Path) -> None:
     if args.breakdown:
         breakdown.install()
     print(f"pipeline, first load ({args.db}) …", flush=True)
+    before = top_ids()
+    snapshot = Snapshot(work)
     first, submission = pipeline_load(path, organisation)
     stages = dict(breakdown.seconds)
     breakdown.seconds.clear()
     after_pipeline, split = peak_rss_mb(), rss_split()
+    print("write floor …", flush=True)
+    try:
+        floor_writes, floor_checks, floor_rows = write_floor(snapshot, before)
+    finally:
+        snapshot.drop()
+    floor = floor_writes + floor_checks
     print("pipeline, the same file again …", flush=True)
     again, resubmission = pipeline_load(path, organisation)
     print("raw load …", flush=True)
@@ -286,6 +410,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
     print(f"pipeline            {first:>12,.1f} s  {pipeline_rate:>10,.0f} rows/s")
     print(f"raw load            {raw:>12,.1f} s  {raw_rate:>10,.0f} rows/s")
     print(f"pipeline / raw      {pipeline_rate / raw_rate:>12.3f}")
+    print(f"write floor         {floor:>12,.1f} s  {rows / floor:>10,.0f} rows/s  "
+          f"({floor_rows:,} rows in {len(output_models())} tables; "
+          f"foreign-key checks {floor_checks:,.1f} s)")  # fmt: skip
+    print(f"floor / raw         {rows / floor / raw_rate:>12.3f}")
+    print(f"pipeline / floor    {floor / first:>12.3f}")
     print(f"resubmission        {again:>12,.1f} s  {rows / again:>10,.0f} rows/s  "
           f"(unchanged {resubmission.unchanged:,})")  # fmt: skip
     print(f"first / resubmit    {first / again:>12.2f}x")
