@@ -71,3 +71,32 @@ def test_a_hot_statement_is_logged_and_on_postgresql_prepared() -> None:
                 ["%subjects_subjectidentifier%"],
             )
             assert cursor.fetchone()[0] == 1
+
+
+def test_select_in_finds_every_value_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each value is found once, whether PostgreSQL takes them as one array or SQLite in
+    several IN lists (the chunk made small so that three are needed), with the parameters
+    before the list kept in place; no values, no query."""
+    monkeypatch.setattr(rows, "IN_CHUNK", 2)
+    subjects = [link_ids(uscc=uscc(n)).subject for n in (11, 12, 13, 14, 15)]
+    ids = [s.pk for s in subjects if s is not None]
+    sql = "SELECT id, kind FROM subjects_subject WHERE kind = %s AND id {in}"
+    found = rows.select_in(sql, [*ids, -1], ["legal_person"])
+    assert sorted(found) == sorted((pk, "legal_person") for pk in ids)
+    assert rows.select_in(sql, ids, ["natural_person"]) == []
+    with CaptureQueriesContext(connection) as queries:
+        assert rows.select_in(sql, [], ["legal_person"]) == []
+    assert len(queries) == 0
+
+
+def test_a_converter_reads_a_value_as_the_orm_does() -> None:
+    """A time read by a written-out query is the aware datetime the ORM gives (SQLite
+    returns it naive)."""
+    company = link_ids(uscc=uscc(16)).subject
+    assert company is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT created_at FROM subjects_subject WHERE id = %s", [company.pk])
+        stored = cursor.fetchone()[0]
+    read = rows.converter(Subject, "created_at")(stored)
+    assert read == Subject.objects.get(pk=company.pk).created_at
+    assert read.tzinfo is not None

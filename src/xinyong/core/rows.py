@@ -15,6 +15,11 @@ lookup and entries in force) two costs outweighed the queries' own work:
   planned afresh, 0.07 ms prepared. A connection pooler in front of PostgreSQL must then
   keep prepared statements (PgBouncer from 1.21 with `max_prepared_statements`, or session
   pooling); docs/decisions.md.
+
+Bulk loads look up thousands of keys a batch (`select_in`). The ORM's `__in` lookup prepares
+each value through its field and binds it on the client, which cost more than the lookups
+themselves; here PostgreSQL receives the values as one array parameter of one prepared
+statement, and SQLite as the parameters of chunks of a written-out `IN` list.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ from django.db.models import Model
 from django.db.models.expressions import Col
 
 M = TypeVar("M", bound=Model)
+
+IN_CHUNK = 900
+"""Values per SQLite `IN` list: below its historical limit of 999 bound parameters."""
+IN_MARK = "{in}"
 Converter = Callable[[Any, Any, Any], Any]
 Converters = tuple[tuple[int, Col, tuple[Converter, ...]], ...]
 
@@ -68,6 +77,23 @@ def instance(model: type[M], row: Sequence[Any]) -> M:
 
 
 @cache
+def converter(model: type[Model], name: str) -> Callable[[Any], Any]:
+    """What the ORM does to a value of `model`'s field `name` read from the database (a
+    time made aware on SQLite, say), for values read by a written-out query."""
+    field = model._meta.get_field(name)
+    index = model._meta.concrete_fields.index(field)
+    chain = next((c for i, column, c in _converters(model, connection.vendor) if i == index), ())
+    column = field.get_col(model._meta.db_table)  # type: ignore[attr-defined]
+
+    def convert(value: Any) -> Any:
+        for step in chain:
+            value = step(value, column, connection)
+        return value
+
+    return convert
+
+
+@cache
 def _attnames(model: type[Model]) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields)
 
@@ -100,3 +126,24 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
     wrapped = connection._prepare_cursor(raw)  # type: ignore[attr-defined]  # Django's wrapping
     with wrapped as cursor:
         yield cursor
+
+
+def select_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """The rows of `sql`, a statement written for `prepared_cursor` in which `{in}` follows
+    the column to test against `values` (`WHERE k.value {in}`): `= ANY(%s)` with `values` as
+    one array on PostgreSQL, `IN (%s, …)` for each chunk of IN_CHUNK values on SQLite (the
+    rows of the chunks concatenated: an ORDER BY or a lock orders within a chunk only).
+    `params` are the parameters before the `{in}`; none may follow it."""
+    if not values:
+        return []
+    with prepared_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.replace(IN_MARK, "= ANY(%s)"), [*params, list(values)])
+            return cursor.fetchall()
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start : start + IN_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(sql.replace(IN_MARK, f"IN ({marks})"), [*params, *chunk])
+            found.extend(cursor.fetchall())
+        return found

@@ -31,12 +31,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinyong.core import audit, bulk
+from xinyong.core import audit, bulk, rows
 from xinyong.core.models import District
 from xinyong.subjects.models import (
     SINGLE_VALUED,
@@ -170,28 +169,29 @@ def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
 
 def _identifier_rows(keys: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
     """(scheme, value, subject id) of every stored identifier among `keys`, through the
-    (scheme, value) index, in as few queries as the parameter limit allows."""
+    (scheme, value) index, a query per scheme (`rows.select_in`)."""
     by_scheme: dict[str, list[str]] = defaultdict(list)
     for scheme, value in keys:
         by_scheme[scheme].append(value)
-    pieces = [(s, chunk) for s, values in by_scheme.items() for chunk in _chunks(values)]
-    rows: list[tuple[str, str, int]] = []
-    group: list[tuple[str, Sequence[str]]] = []
+    sql = (
+        "SELECT scheme, value, subject_id FROM subjects_subjectidentifier "
+        "WHERE scheme = %s AND value {in}"
+    )
+    return [
+        row
+        for scheme, values in sorted(by_scheme.items())
+        for row in rows.select_in(sql, values, [scheme])
+    ]
 
-    def run() -> None:
-        q = Q()
-        for scheme, values in group:
-            q |= Q(scheme=scheme, value__in=values)
-        rows.extend(SubjectIdentifier.objects.filter(q).values_list("scheme", "value", "subject"))
-        group.clear()
 
-    for piece in pieces:
-        if group and sum(len(values) for _scheme, values in group) + len(piece[1]) > CHUNK:
-            run()
-        group.append(piece)
-    if group:
-        run()
-    return rows
+_LOCKED_SUBJECTS = (
+    f"SELECT {rows.select_list(Subject, 's')} FROM subjects_subject s "  # noqa: S608 - no input
+    "WHERE s.id {in} ORDER BY s.id"
+)
+_ORG_CODES = (
+    "SELECT subject_id, value FROM subjects_subjectidentifier WHERE scheme = %s AND subject_id {in}"
+)
+_NAMES = "SELECT subject_id, name FROM subjects_subjectname WHERE subject_id {in}"
 
 
 class _Batch:
@@ -212,34 +212,33 @@ class _Batch:
     def load(self, parsed: Iterable[Parsed]) -> None:
         """Read every stored subject that any identifier of the batch points to."""
         keys = {i.key for p in parsed if not p.rejected for i in p.idents}
-        rows = _identifier_rows(keys)
-        ids = sorted({row[2] for row in rows})
+        found = _identifier_rows(keys)
+        ids = sorted({row[2] for row in found})
         states: dict[int, _State] = {}
-        for chunk in _chunks(ids):
-            # Locked in key order (PostgreSQL; SQLite locks the whole database): a concurrent
-            # batch renaming the same subject waits instead of being overwritten.
-            for s in Subject.objects.filter(pk__in=chunk).order_by("pk").select_for_update():
-                single = {Scheme.USCC: s.uscc, Scheme.CITIZEN_ID_HASH: s.citizen_id_hash}
-                states[s.pk] = _State(s, {k: v for k, v in single.items() if v}, {s.name})
-            org_codes = SubjectIdentifier.objects.filter(subject__in=chunk, scheme=Scheme.ORG_CODE)
-            for subject_id, value in org_codes.values_list("subject", "value"):
-                states[subject_id].single[Scheme.ORG_CODE] = value
-                self.index[(Scheme.ORG_CODE, value)] = states[subject_id]
-            names = SubjectName.objects.filter(subject__in=chunk)
-            for subject_id, name in names.values_list("subject", "name"):
-                states[subject_id].names.add(name)
-        for scheme, value, subject_id in rows:
+        # Locked in key order (PostgreSQL; SQLite locks the whole database): a concurrent
+        # batch renaming the same subject waits instead of being overwritten.
+        lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+        for row in rows.select_in(_LOCKED_SUBJECTS + lock, ids):
+            s = rows.instance(Subject, row)
+            single = {Scheme.USCC: s.uscc, Scheme.CITIZEN_ID_HASH: s.citizen_id_hash}
+            states[s.pk] = _State(s, {k: v for k, v in single.items() if v}, {s.name})
+        for subject_id, value in rows.select_in(_ORG_CODES, ids, [Scheme.ORG_CODE.value]):
+            states[subject_id].single[Scheme.ORG_CODE] = value
+            self.index[(Scheme.ORG_CODE, value)] = states[subject_id]
+        for subject_id, name in rows.select_in(_NAMES, ids):
+            states[subject_id].names.add(name)
+        for scheme, value, subject_id in found:
             self.index[(scheme, value)] = states[subject_id]
 
     @cached_property
     def districts(self) -> dict[str, District]:
         """Configured districts by code, abolished ones mapped to what they merged into."""
-        rows = list(District.objects.all())
-        by_id = {d.pk: d for d in rows}
+        districts = list(District.objects.all())
+        by_id = {d.pk: d for d in districts}
         resolved: dict[str, District] = {}
-        for d in rows:
+        for d in districts:
             target, hops = d, 0
-            while not target.is_current and target.successor_id in by_id and hops < len(rows):
+            while not target.is_current and target.successor_id in by_id and hops < len(districts):
                 target, hops = by_id[target.successor_id], hops + 1
             resolved[d.code] = target
         return resolved
