@@ -21,6 +21,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -88,6 +89,20 @@ def _dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A row's content as `ContentCodec.content` hashes it."""
+
+    canonical: dict[str, Any]
+    """The values, personal ones as their blind index."""
+    clear: dict[str, str]
+    """The clear personal values by key, to be protected only if the row is written."""
+    text: str
+    """The canonical JSON of `canonical`."""
+    digest: str
+    """SHA-256 of `text`: the content hash."""
+
+
 class ContentCodec:
     """Hashes and protects the values of one catalogue item's rows."""
 
@@ -96,7 +111,7 @@ class ContentCodec:
         self.personal: dict[str, FieldSpec] = {f.key: f for f in specs if f.personal}
         self.multiple = frozenset(f.key for f in specs if f.multiple)
 
-    def hashed_form(self, values: Mapping[str, Value]) -> tuple[dict[str, Any], dict[str, str]]:
+    def _hashed_form(self, values: Mapping[str, Value]) -> tuple[dict[str, Any], dict[str, str]]:
         """(canonical values with personal ones as their blind index, the clear personal
         values by key, to be protected only if the row is written)."""
         canonical: dict[str, Any] = {}
@@ -114,15 +129,19 @@ class ContentCodec:
                 canonical[key] = plain(value)
         return canonical, clear
 
-    @staticmethod
-    def content_hash(canonical: Mapping[str, Any]) -> str:
-        return hashlib.sha256(_dumps(canonical).encode("utf-8")).hexdigest()
+    def content(self, values: Mapping[str, Value]) -> Content:
+        """The row's canonical values, their JSON and its hash."""
+        canonical, clear = self._hashed_form(values)
+        text = _dumps(canonical)
+        return Content(canonical, clear, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
-    def stored(self, canonical: Mapping[str, Any], clear: Mapping[str, str]) -> str:
+    def stored(self, content: Content) -> str:
         """The JSON stored in `RecordVersion.data`: personal values masked, hashed and
-        encrypted, nothing in clear."""
-        data = dict(canonical)
-        for key, text in clear.items():
+        encrypted, nothing in clear (without personal values: the canonical JSON)."""
+        if not content.clear:
+            return content.text
+        data = dict(content.canonical)
+        for key, text in content.clear.items():
             spec = self.personal[key]
             masked = (
                 mask_person_name(text)
@@ -131,7 +150,7 @@ class ContentCodec:
             )
             data[key] = {
                 "masked": masked,
-                "hash": canonical[key],
+                "hash": content.canonical[key],
                 "enc": encrypt(text, context=PERSONAL_ENC_CONTEXT),
             }
         return _dumps(data)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -42,7 +42,9 @@ from xinyong.catalog.schema import Item, as_loose
 from xinyong.catalog.services import PublicationRules
 from xinyong.core import audit, bulk
 from xinyong.core import calendar as working_calendar
+from xinyong.core.rows import converter, select_in
 from xinyong.records.ingest.keys import (
+    Content,
     ContentCodec,
     SeenKeys,
     fingerprint,
@@ -88,6 +90,19 @@ RECORD_UPDATE_COLUMNS = (
     "updated_at", "content_key", "content_check", "amount",
 )  # fmt: skip
 EVENT_COLUMNS = ("kind", "record_id", "submission_id", "created_at")
+
+_BY_CONTENT = (
+    "SELECT id, natural_key, content_key, content_check, organisation_id, item_id, "
+    "version_count, received_at, late FROM records_record WHERE content_key {in}"
+)
+_BY_KEY = (
+    "SELECT id, natural_key, version_count, content_key, content_check, received_at, late "
+    "FROM records_record WHERE natural_key {in} ORDER BY id"
+)
+_OWN_VERSIONS = (
+    "SELECT record_id, row_no, version FROM records_recordversion "
+    "WHERE submission_id = %s AND record_id {in}"
+)
 
 
 @dataclass
@@ -193,9 +208,7 @@ class _Row:
     """A clean row on its way in: its content, and once known its record's natural key."""
 
     row: CleanRow
-    canonical: dict[str, object]
-    clear: dict[str, str]
-    content_hash: str
+    content: Content
     fingerprint: tuple[int, int]
     key: str = ""
     subject_id: int = 0
@@ -219,6 +232,7 @@ class _Batch:
         self.stored: dict[str, _Current] = {}
         self.own: dict[tuple[int, int], int] = {}
         self.batch_keys: set[str] = set()
+        self.days: dict[datetime, date] = {}
 
     # -- reading --------------------------------------------------------------------------
 
@@ -237,10 +251,9 @@ class _Batch:
                     RowError(missing[0], "row.natural_key", _("缺少构成记录标识的字段"))
                 ]
                 continue
-            canonical, clear = run.codec.hashed_form(row.values)
-            digest = run.codec.content_hash(canonical)
-            mark = fingerprint(organisation_id, item_code, digest)
-            prepared.append(_Row(row, canonical, clear, digest, mark))
+            content = run.codec.content(row.values)
+            mark = fingerprint(organisation_id, item_code, content.digest)
+            prepared.append(_Row(row, content, mark))
         return prepared
 
     def match(self, prepared: list[_Row]) -> None:
@@ -251,22 +264,19 @@ class _Batch:
         wanted: dict[int, list[_Row]] = {}
         for p in prepared:
             wanted.setdefault(p.fingerprint[0], []).append(p)
-        keys = list(wanted)
-        for start in range(0, len(keys), IN_CHUNK):
-            # By content key alone: planners prefer the (item, organisation) index otherwise,
-            # and read every record of the item.
-            query = Record.objects.filter(content_key__in=keys[start : start + IN_CHUNK])
-            for pk, nk, ck, check, org, item, count, received, late in query.values_list(
-                "pk", "natural_key", "content_key", "content_check", "organisation", "item",
-                "version_count", "received_at", "late",
-            ):  # fmt: skip
-                if (org, item) != (run.submission.organisation_id, run.item_pk):
-                    continue
-                same = [p for p in wanted[ck] if p.fingerprint == (ck, check)]
-                if same:
-                    self.stored[nk] = _Current(pk, count, (ck, check), received, late)
-                for p in same:
-                    p.key = nk
+        # By content key alone: planners prefer the (item, organisation) index otherwise,
+        # and read every record of the item.
+        moment = converter(Record, "received_at")
+        for pk, nk, ck, check, org, item, count, received, late in select_in(
+            _BY_CONTENT, list(wanted)
+        ):
+            if (org, item) != (run.submission.organisation_id, run.item_pk):
+                continue
+            same = [p for p in wanted[ck] if p.fingerprint == (ck, check)]
+            if same:
+                self.stored[nk] = _Current(pk, count, (ck, check), moment(received), bool(late))
+            for p in same:
+                p.key = nk
 
     def link(self, prepared: list[_Row]) -> list[_Row]:
         """Link the subjects of the rows not matched, and give them their natural keys;
@@ -289,32 +299,32 @@ class _Batch:
         and — on a re-run — the versions this submission already wrote for any of the
         batch's records, by (record id, row number)."""
         keys = sorted({p.key for p in rows if p.key not in self.stored})
-        for start in range(0, len(keys), IN_CHUNK):
-            query = Record.objects.filter(natural_key__in=keys[start : start + IN_CHUNK])
-            query = query.order_by("pk")
-            if connection.vendor == "postgresql":
-                # The locked row carries the current fingerprint: what we compare against is
-                # what a concurrent batch committed before us, never a stale read.
-                query = query.select_for_update()
-            for pk, nk, count, ck, check, received, late in query.values_list(
-                "pk", "natural_key", "version_count", "content_key", "content_check",
-                "received_at", "late",
-            ):  # fmt: skip
-                self.stored[nk] = _Current(pk, count, (ck, check), received, late)
+        # The locked row carries the current fingerprint (PostgreSQL; SQLite locks the whole
+        # database): what we compare against is what a concurrent batch committed before us,
+        # never a stale read.
+        lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+        moment = converter(Record, "received_at")
+        for pk, nk, count, ck, check, received, late in select_in(_BY_KEY + lock, keys):
+            self.stored[nk] = _Current(pk, count, (ck, check), moment(received), bool(late))
         if self.run.rerun and self.stored:
             record_ids = [c.id for c in self.stored.values()]
-            for start in range(0, len(record_ids), IN_CHUNK):
-                mine = RecordVersion.objects.filter(
-                    submission=self.run.submission, record__in=record_ids[start : start + IN_CHUNK]
-                )
-                for record_id, row_no, version in mine.values_list("record", "row_no", "version"):
-                    self.own[(record_id, row_no)] = version
+            mine = select_in(_OWN_VERSIONS, record_ids, [self.run.submission.pk])
+            for record_id, row_no, version in mine:
+                self.own[(record_id, row_no)] = version
 
     # -- deciding -------------------------------------------------------------------------
 
+    def _local_day(self, moment: datetime) -> date:
+        """The local date of a receipt time (a batch holds few: the submission's, and those
+        of the records it versions)."""
+        day = self.days.get(moment)
+        if day is None:
+            day = self.days[moment] = timezone.localdate(moment)
+        return day
+
     def _derive(self, item: _Row, received: datetime) -> Derived | None:
         try:
-            return self.run.deriver.derive(item.row.values, timezone.localdate(received))
+            return self.run.deriver.derive(item.row.values, self._local_day(received))
         except DerivationError as exc:
             self.rejects[item.row.row_no] = [exc.error]
             return None
@@ -389,7 +399,8 @@ class _Batch:
             self.counters.new_versions += 1
 
     def _doc_no(self, item: _Row) -> str:
-        parts = [str(item.canonical.get(key, "")) for key in self.run.item.natural_key]
+        canonical = item.content.canonical
+        parts = [str(canonical.get(key, "")) for key in self.run.item.natural_key]
         return " / ".join(parts)[:MAX_DOC_NO]
 
     def _create(self, item: _Row) -> bool:
@@ -445,8 +456,8 @@ class _Batch:
                 record,
                 version,
                 item.row.row_no,
-                item.content_hash,
-                codec.stored(item.canonical, item.clear),
+                item.content.digest,
+                codec.stored(item.content),
                 codec.extra_json(item.row.extra),
                 new,
             )
