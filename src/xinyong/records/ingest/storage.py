@@ -99,10 +99,12 @@ _BY_KEY = (
     "SELECT id, natural_key, version_count, content_key, content_check, received_at, late "
     "FROM records_record WHERE natural_key {in} ORDER BY id"
 )
-_OWN_VERSIONS = (
-    "SELECT record_id, row_no, version FROM records_recordversion "
-    "WHERE submission_id = %s AND record_id {in}"
+_VERSIONS_OF = (
+    "SELECT record_id, row_no, version, submission_id FROM records_recordversion "
+    "WHERE record_id {in}"
 )
+"""The versions of the records (a re-run picks its own in Python: given the submission too,
+SQLite reads through the submission index — every version of the submission per query)."""
 
 
 @dataclass
@@ -308,9 +310,10 @@ class _Batch:
             self.stored[nk] = _Current(pk, count, (ck, check), moment(received), bool(late))
         if self.run.rerun and self.stored:
             record_ids = [c.id for c in self.stored.values()]
-            mine = select_in(_OWN_VERSIONS, record_ids, [self.run.submission.pk])
-            for record_id, row_no, version in mine:
-                self.own[(record_id, row_no)] = version
+            submission_id = self.run.submission.pk
+            for record_id, row_no, version, made_by in select_in(_VERSIONS_OF, record_ids):
+                if made_by == submission_id:
+                    self.own[(record_id, row_no)] = version
 
     # -- deciding -------------------------------------------------------------------------
 

@@ -188,9 +188,12 @@ _LOCKED_SUBJECTS = (
     f"SELECT {rows.select_list(Subject, 's')} FROM subjects_subject s "  # noqa: S608 - no input
     "WHERE s.id {in} ORDER BY s.id"
 )
-_ORG_CODES = (
-    "SELECT subject_id, value FROM subjects_subjectidentifier WHERE scheme = %s AND subject_id {in}"
+_IDENTIFIERS_OF = (
+    "SELECT subject_id, scheme, value FROM subjects_subjectidentifier WHERE subject_id {in}"
 )
+"""Every identifier of the subjects; the organisation codes are picked in Python (given a
+scheme too, SQLite reads through the (scheme, value) index: every code of that scheme in
+the table, for each query)."""
 _NAMES = "SELECT subject_id, name FROM subjects_subjectname WHERE subject_id {in}"
 
 
@@ -222,9 +225,10 @@ class _Batch:
             s = rows.instance(Subject, row)
             single = {Scheme.USCC: s.uscc, Scheme.CITIZEN_ID_HASH: s.citizen_id_hash}
             states[s.pk] = _State(s, {k: v for k, v in single.items() if v}, {s.name})
-        for subject_id, value in rows.select_in(_ORG_CODES, ids, [Scheme.ORG_CODE.value]):
-            states[subject_id].single[Scheme.ORG_CODE] = value
-            self.index[(Scheme.ORG_CODE, value)] = states[subject_id]
+        for subject_id, scheme, value in rows.select_in(_IDENTIFIERS_OF, ids):
+            if scheme == Scheme.ORG_CODE:
+                states[subject_id].single[Scheme.ORG_CODE] = value
+                self.index[(Scheme.ORG_CODE, value)] = states[subject_id]
         for subject_id, name in rows.select_in(_NAMES, ids):
             states[subject_id].names.add(name)
         for scheme, value, subject_id in found:
