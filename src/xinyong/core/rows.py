@@ -80,10 +80,10 @@ def instance(model: type[M], row: Sequence[Any]) -> M:
 def converter(model: type[Model], name: str) -> Callable[[Any], Any]:
     """What the ORM does to a value of `model`'s field `name` read from the database (a
     time made aware on SQLite, say), for values read by a written-out query."""
-    field = model._meta.get_field(name)
-    index = model._meta.concrete_fields.index(field)
-    chain = next((c for i, column, c in _converters(model, connection.vendor) if i == index), ())
-    column = field.get_col(model._meta.db_table)  # type: ignore[attr-defined]
+    fields = model._meta.concrete_fields
+    index = next(i for i, field in enumerate(fields) if field.name == name)
+    chain = next((c for i, _column, c in _converters(model, connection.vendor) if i == index), ())
+    column = fields[index].get_col(model._meta.db_table)
 
     def convert(value: Any) -> Any:
         for step in chain:
@@ -139,7 +139,8 @@ def select_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> li
     with prepared_cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(sql.replace(IN_MARK, "= ANY(%s)"), [*params, list(values)])
-            return cursor.fetchall()
+            every: list[tuple[Any, ...]] = cursor.fetchall()
+            return every
         found: list[tuple[Any, ...]] = []
         for start in range(0, len(values), IN_CHUNK):
             chunk = values[start : start + IN_CHUNK]
