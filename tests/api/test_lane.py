@@ -1,6 +1,6 @@
 """API routes pass only the middleware they need (`api.lane`): they keep the security
 headers, the request id and the platform's language, and skip sessions, CSRF and the rest;
-pages and unknown API paths keep the whole stack."""
+pages keep the whole stack; an unknown API path answers a problem."""
 
 from __future__ import annotations
 
@@ -61,9 +61,18 @@ def test_the_api_takes_its_token_and_ignores_a_signed_in_session(client: Client)
     assert response.status_code == 401 and response.json()["code"] == "auth.missing_token"
 
 
-def test_an_unknown_api_path_and_the_pages_keep_the_whole_stack(client: Client) -> None:
-    missing = client.get("/api/v1/no-such-route")
-    assert missing.status_code == 404
+def test_an_unknown_api_path_answers_a_problem_through_the_lane(client: Client) -> None:
+    """A client reads every API error in one shape, a mistyped path included."""
+    for path in ("/api/v1/no-such-route", "/api/v2/checks", "/api/v1/checks/"):
+        missing = client.post(path, data={}, content_type="application/json")
+        assert missing.status_code == 404, path
+        assert missing["Content-Type"] == "application/problem+json"
+        assert missing.json()["code"] == "api.unknown_path"
+        assert missing["X-Request-Id"] and missing["Content-Language"] == "zh-hans"
+        assert not hasattr(missing.wsgi_request, "session")
+
+
+def test_the_pages_keep_the_whole_stack(client: Client) -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert hasattr(page.wsgi_request, "session")

@@ -8,7 +8,9 @@ no forms. At a thousand checks a second that stack cost a fifth of a check's CPU
 `ApiLaneMiddleware` stands first in MIDDLEWARE. A request whose path resolves to an API
 route goes through the middleware that matter to it (`API_MIDDLEWARE`: security headers,
 frame options, the request id the audit log needs) and on to its view, as Django's handler
-would call it; anything else, unresolved API paths included, takes the whole stack. Django's
+would call it. A path under /api/ that names no route answers a 404 problem the same way —
+a client reads every API error in one shape, an HTML page would be noise to it. Pages take
+the whole stack. Django's
 request signals (old connections closed, query log reset) are sent by the handler outside
 all middleware, so API requests keep them.
 """
@@ -20,9 +22,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import translation
 from django.utils.module_loading import import_string
+
+from xinyong.api.problems import unknown_path
 
 API_PREFIX = "/api/"
 API_MIDDLEWARE = (
@@ -51,7 +55,7 @@ class ApiLaneMiddleware:
         try:
             request.resolver_match = resolve(request.path_info)
         except Resolver404:
-            return self.get_response(request)  # the site's own 404, as for any page
+            request.resolver_match = ResolverMatch(unknown_path, (), {})
         return self.lane(request)
 
 

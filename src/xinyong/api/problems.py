@@ -158,3 +158,14 @@ def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
 
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(ApiProblem(404, "not_found", _("未找到")))
+
+
+def unknown_path(request: HttpRequest) -> HttpResponse:
+    """A path under /api/ that names no route (a typo, a wrong version, a stray slash)."""
+    return problem_response(
+        ApiProblem(
+            404,
+            "api.unknown_path",
+            _("没有这个接口：请核对路径和版本（接口说明见 /api/docs）"),
+        )
+    )
