@@ -3,8 +3,10 @@ database (dates, JSON and booleans go through the same converters)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
@@ -71,6 +73,53 @@ def test_a_hot_statement_is_logged_and_on_postgresql_prepared() -> None:
                 ["%subjects_subjectidentifier%"],
             )
             assert cursor.fetchone()[0] == 1
+
+
+def test_the_kept_cursor_is_lent_again_but_never_to_two_users_at_once() -> None:
+    """Statements in turn share one cursor; a nested statement gets its own, so the outer
+    one's rows are intact; a cursor that met an error is not lent again. On SQLite each
+    use is Django's ordinary cursor, and the same holds of what the statements read."""
+    with rows.prepared_cursor() as first:
+        first.execute("SELECT 1")
+        assert first.fetchone() == (1,)
+        used = first.cursor
+    with rows.prepared_cursor() as outer:
+        outer.execute("SELECT 2 UNION ALL SELECT 3")
+        with rows.prepared_cursor() as inner:
+            inner.execute("SELECT 4")
+            assert inner.fetchone() == (4,)
+            nested = inner.cursor
+        assert outer.fetchall() == [(2,), (3,)]
+        again = outer.cursor
+    if connection.vendor == "postgresql":
+        assert again is used and nested is not used
+    with pytest.raises(DatabaseError), transaction.atomic(), rows.prepared_cursor() as failing:
+        broken = failing.cursor
+        failing.execute("SELECT no_such_column FROM accounts_apitoken")
+    with rows.prepared_cursor() as after:
+        after.execute("SELECT 5")
+        assert after.fetchone() == (5,)
+        assert after.cursor is not broken
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_cursor_follows_a_reconnection() -> None:
+    """A kept cursor belongs to one connection: after Django replaces the connection (a
+    request's end past CONN_MAX_AGE, a lost server), statements get a cursor on the new one
+    that reads times as Django's own cursors do."""
+    moment = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    with rows.prepared_cursor() as cursor:
+        cursor.execute("SELECT 1")
+        before = cursor.cursor
+    connection.close()
+    with rows.prepared_cursor() as cursor:
+        cursor.execute("SELECT %s", [moment])
+        value = cursor.fetchone()[0]
+        assert cursor.cursor is not before
+    if connection.vendor == "postgresql":
+        with connection.cursor() as ordinary:
+            ordinary.execute("SELECT %s", [moment])
+            assert value == moment and value.tzinfo == ordinary.fetchone()[0].tzinfo
 
 
 def test_select_in_finds_every_value_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:

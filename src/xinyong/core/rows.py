@@ -29,7 +29,8 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 from django.db.models.expressions import Col
@@ -67,13 +68,14 @@ def _converters(model: type[Model], vendor: str) -> Converters:
 def instance(model: type[M], row: Sequence[Any]) -> M:
     """An instance of `model` from a row whose first columns are `select_list(model, …)`
     (any further columns are the caller's)."""
+    db = connections[DEFAULT_DB_ALIAS]  # not through the proxy on each converter's call
     values = list(row[: len(model._meta.concrete_fields)])
-    for index, column, chain in _converters(model, connection.vendor):
+    for index, column, chain in _converters(model, db.vendor):
         value = values[index]
         for convert in chain:
-            value = convert(value, column, connection)
+            value = convert(value, column, db)
         values[index] = value
-    return model.from_db(connection.alias, _attnames(model), values)
+    return model.from_db(db.alias, _attnames(model), values)
 
 
 @cache
@@ -98,34 +100,58 @@ def _attnames(model: type[Model]) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields)
 
 
+_IDLE_CURSOR = "xinyong_idle_binding_cursor"
+"""Where a connection keeps its server-binding cursor between statements: an attribute of
+Django's per-thread connection object, so it lives and dies with that connection (whose
+time zone, the one its cursors read times in, is fixed for its life)."""
+
+
 @contextmanager
 def prepared_cursor() -> Iterator[CursorWrapper]:
     """A cursor whose statements PostgreSQL binds on the server and, once run a few times
     on a connection, keeps prepared (see the module doc); on SQLite the ordinary cursor. Only
     for statements written for it, with plain `%s` markers: the ORM's own SQL is not
     (Django ticket #20516). The cursor is wrapped as Django wraps its own, so query logging
-    and execute wrappers see its statements."""
+    and execute wrappers see its statements.
+
+    Each connection keeps one such cursor and lends it out again: making and wrapping a
+    cursor cost about as much client time as running a prepared lookup. A cursor asked for
+    while the kept one is lent (nested use) is a new one; a cursor that met an error is
+    closed, not kept."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection object, looked up once
+    db.ensure_connection()
+    raw = db.__dict__.pop(_IDLE_CURSOR, None)
+    if raw is None or raw.closed or raw.connection is not db.connection:
+        raw = _binding_cursor(db)
+    try:
+        yield db._prepare_cursor(raw)  # type: ignore[attr-defined]  # Django's wrapping
+    except BaseException:
+        raw.close()
+        raise
+    if raw.connection is db.connection and not raw.closed:
+        db.__dict__[_IDLE_CURSOR] = raw
+
+
+def _binding_cursor(db: BaseDatabaseWrapper) -> Any:
+    """A new server-binding cursor on `db`'s open connection, reading times as Django's own
+    cursors do (in the connection's current zone)."""
     from django.db.backends.postgresql import base as postgresql
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
 
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = postgresql.ServerBindingCursor(connection.connection)  # type: ignore[attr-defined]
-    # As Django's create_cursor: a cursor reads times in the connection's current zone.
+    with db.wrap_database_errors:
+        raw = postgresql.ServerBindingCursor(db.connection)  # type: ignore[attr-defined]
     loader = raw.adapters.get_loader(
         postgresql.TIMESTAMPTZ_OID,  # type: ignore[attr-defined]
         Format.TEXT,
     )
-    if connection.timezone != loader.timezone:
-        register_tzloader(connection.timezone, raw)
-    wrapped = connection._prepare_cursor(raw)  # type: ignore[attr-defined]  # Django's wrapping
-    with wrapped as cursor:
-        yield cursor
+    if db.timezone != loader.timezone:
+        register_tzloader(db.timezone, raw)
+    return raw
 
 
 def select_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
