@@ -8,11 +8,10 @@ no forms. At a thousand checks a second that stack cost a fifth of a check's CPU
 `ApiLaneMiddleware` stands first in MIDDLEWARE. A request whose path resolves to an API
 route goes through the middleware that matter to it (`API_MIDDLEWARE`: security headers,
 frame options, the request id the audit log needs) and on to its view, as Django's handler
-would call it. A path under /api/ that names no route answers a 404 problem the same way —
-a client reads every API error in one shape, an HTML page would be noise to it. Pages take
-the whole stack. Django's
-request signals (old connections closed, query log reset) are sent by the handler outside
-all middleware, so API requests keep them.
+would call it. A path under /api/ that names no route answers a 404 problem the same way:
+a client reads every API error in one shape, and an HTML page would be noise to it. Pages
+take the whole stack. Django's request signals (old connections closed, query log reset)
+are sent by the handler outside all middleware, so API requests keep them.
 """
 
 from __future__ import annotations
