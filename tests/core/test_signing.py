@@ -11,7 +11,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -574,3 +574,35 @@ def test_the_quick_walk_accepts_exactly_what_the_explaining_walk_accepts(value: 
         assert (refused.value.reason, refused.value.path) == (explained.reason, explained.path)
     else:
         check(value)
+
+
+_CANONICAL = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**53 - 1), max_value=2**53 - 1),
+        st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=6),
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEY = Ed25519PrivateKey.generate()
+
+
+@given(_CANONICAL)
+def test_an_envelope_carries_the_text_it_was_signed_in(payload: Any) -> None:
+    """What stores and sends a fresh envelope writes its texts instead of encoding it again:
+    they must be the canonical forms of the envelope and its payload, and the signature
+    must cover them."""
+    key_id = envelopes.key_id_for(envelopes.raw_public(_KEY))
+    sealed = envelopes.seal(payload, _KEY, key_id, datetime(2026, 11, 29, 8, tzinfo=UTC))
+    assert sealed.payload_text == signing.canonical_text(payload)
+    assert sealed.text == signing.canonical_text(dict(sealed))
+    assert json.dumps(sealed, cls=signing.EnvelopeEncoder) == sealed.text
+    assert json.dumps({"x": sealed}, cls=signing.EnvelopeEncoder) == json.dumps({"x": sealed})
+    public = envelopes.PublicKey(
+        key_id, envelopes.raw_public(_KEY), datetime(2026, 1, 1, tzinfo=UTC), None
+    )
+    assert signing.verify_text(sealed.text, [public]).valid

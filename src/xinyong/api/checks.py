@@ -30,6 +30,7 @@ from xinyong.checks.services import (
     give_feedback,
     run_check,
 )
+from xinyong.core.signing import Envelope, canonical_text
 
 SCOPE = "lists:check"
 router = Router(tags=["联合奖惩核查"])
@@ -94,11 +95,16 @@ def _problem(exc: CheckError) -> ApiProblem:
 
 
 def _answer(check: Check, status: int = 200) -> HttpResponse:
-    body = dict(check.receipt["payload"])
-    body["feedback_due"] = check.feedback_due.isoformat() if check.feedback_due else None
-    body["receipt"] = check.receipt
+    """The payload's members, `feedback_due` and the envelope, in canonical text: a receipt
+    just signed is sent as the text it was signed in; one read back is encoded again."""
+    receipt = check.receipt
+    if isinstance(receipt, Envelope):
+        payload_text, receipt_text = receipt.payload_text, receipt.text
+    else:
+        payload_text, receipt_text = canonical_text(receipt["payload"]), canonical_text(receipt)
+    due = json.dumps(check.feedback_due.isoformat() if check.feedback_due else None)
     return HttpResponse(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        f'{{{payload_text[1:-1]},"feedback_due":{due},"receipt":{receipt_text}}}',
         status=status,
         content_type="application/json",
     )

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinyong.core.signing import EnvelopeEncoder
+
 
 def new_check_id() -> str:
     """An opaque id for the API and receipts: 96 random bits."""
@@ -72,7 +74,7 @@ class BatchCheck(models.Model):
 class Check(models.Model):
     """One check of one subject (or of a query that found none) for one scenario."""
 
-    public_id = models.CharField(_("核查编号"), max_length=24, unique=True, default=new_check_id)
+    public_id = models.CharField(_("核查编号"), max_length=24, default=new_check_id)
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("核查机构"), on_delete=models.PROTECT,
         related_name="checks", db_index=False,
@@ -91,7 +93,8 @@ class Check(models.Model):
     measure_count = models.PositiveIntegerField(_("措施数"), default=0)
     policy_version = models.PositiveIntegerField(_("政策版本"))
     list_state = models.CharField(_("名单状态"), max_length=64)
-    receipt = models.JSONField(_("签名回执"))
+    # Stored as signed: an `Envelope` fresh from `sign` is written from its own text.
+    receipt = models.JSONField(_("签名回执"), encoder=EnvelopeEncoder)
     feedback_due = models.DateField(_("反馈期限"), null=True, blank=True)
     batch = models.ForeignKey(
         BatchCheck, verbose_name=_("批量比对"), on_delete=models.PROTECT,
@@ -103,12 +106,20 @@ class Check(models.Model):
         verbose_name = _("核查")
         verbose_name_plural = _("核查")
         ordering = ["-checked_at"]
-        # The three foreign keys have no index of their own: each leads one below, and a
-        # check writes every index it has (one row per check, at a thousand checks a second).
+        # A check writes every index it has (one row per check, at a thousand checks a
+        # second), so it has none it does not use: the three foreign keys have no index of
+        # their own (each leads one below); single checks, which have no batch, are left out
+        # of the batch's index; and the public id is unique by a constraint, not by
+        # `unique=True`, which on PostgreSQL adds a second index for LIKE that nothing uses.
+        constraints = [models.UniqueConstraint(fields=["public_id"], name="check_public_id")]
         indexes = [
             models.Index(fields=["organisation", "-checked_at"], name="check_by_org"),
             models.Index(fields=["subject", "-checked_at"], name="check_by_subject"),
-            models.Index(fields=["batch", "batch_row"], name="check_batch_row"),
+            models.Index(
+                fields=["batch", "batch_row"],
+                name="check_batch_row",
+                condition=Q(batch__isnull=False),
+            ),
             models.Index(
                 fields=["organisation", "feedback_due"],
                 name="check_awaiting_feedback",

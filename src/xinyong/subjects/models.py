@@ -252,8 +252,9 @@ class SubjectAccess(models.Model):
     the read, in the same transaction; never changed afterwards."""
 
     subject = models.ForeignKey(
-        Subject, verbose_name=_("主体"), on_delete=models.PROTECT, related_name="accesses"
-    )
+        Subject, verbose_name=_("主体"), on_delete=models.PROTECT, related_name="accesses",
+        db_index=False,
+    )  # fmt: skip
     accessed_at = models.DateTimeField(_("时间"))
     kind = models.CharField(_("类别"), max_length=20, choices=AccessKind.choices)
     organisation = models.ForeignKey(
@@ -261,6 +262,7 @@ class SubjectAccess(models.Model):
         verbose_name=_("查询机构"),
         on_delete=models.PROTECT,
         related_name="subject_accesses",
+        db_index=False,
     )
     purpose = models.CharField(_("用途"), max_length=200)
     legal_basis = models.CharField(_("依据"), max_length=300)
@@ -270,6 +272,8 @@ class SubjectAccess(models.Model):
         verbose_name = _("查询记录")
         verbose_name_plural = _("查询记录")
         ordering = ["subject", "-accessed_at"]
+        # Written with every check and every shared read: the two foreign keys have no index
+        # of their own, each leads one of these.
         indexes = [
             models.Index(fields=["subject", "-accessed_at"], name="subject_access_recent"),
             models.Index(fields=["organisation", "-accessed_at"], name="subject_access_by_org"),

@@ -5,9 +5,11 @@ the keys of a saved /api/v1/keys answer (`keys_from_document`) — says whether 
 if not, why. Check receipts, credit reports and peer feeds all sign through here.
 """
 
-from xinyong.core.signing.canonical import CanonicalError, canonical, loads
+from xinyong.core.signing.canonical import CanonicalError, canonical, canonical_text, loads
 from xinyong.core.signing.envelope import (
     ALGORITHM,
+    Envelope,
+    EnvelopeEncoder,
     KeysDocumentError,
     PublicKey,
     Verification,
@@ -29,12 +31,15 @@ from xinyong.core.signing.keys import (
 __all__ = [
     "ALGORITHM",
     "CanonicalError",
+    "Envelope",
+    "EnvelopeEncoder",
     "KeysDocumentError",
     "PublicKey",
     "Rotation",
     "SigningError",
     "Verification",
     "canonical",
+    "canonical_text",
     "configured_key_id",
     "generate",
     "key_entry",

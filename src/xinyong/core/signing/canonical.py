@@ -48,10 +48,13 @@ class CanonicalError(ReasonedError):
 
 def canonical(value: Any) -> bytes:
     """The canonical bytes of `value` (see the module doc); CanonicalError if it has none."""
+    return canonical_text(value).encode("utf-8")
+
+
+def canonical_text(value: Any) -> str:
+    """The canonical form of `value` as text (its bytes are this in UTF-8)."""
     check(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

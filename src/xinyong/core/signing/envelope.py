@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.utils.translation import gettext as _
 
 from xinyong.core.errors import ReasonedError
-from xinyong.core.signing.canonical import CanonicalError, canonical, loads
+from xinyong.core.signing.canonical import CanonicalError, canonical, canonical_text, loads
 
 ALGORITHM = "Ed25519"
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
@@ -93,21 +93,54 @@ class PublicKey:
 
 def signed_message(payload: Any, header: Mapping[str, str]) -> bytes:
     """The bytes a signature covers: the envelope's canonical form without `value`."""
-    return canonical({"payload": payload, "signature": dict(header)})
+    return _message(canonical_text(payload), canonical_text(dict(header))).encode("utf-8")
+
+
+def _message(payload_text: str, header_text: str) -> str:
+    """The canonical form of `{"payload": …, "signature": …}` from those of its two
+    members: "payload" sorts before "signature", and there is no whitespace."""
+    return f'{{"payload":{payload_text},"signature":{header_text}}}'
+
+
+class Envelope(dict[str, Any]):
+    """An envelope as `seal` made it, with the canonical text of its payload and of itself,
+    so that what stores or sends it need not encode it again (a check's receipt was encoded
+    three times: to sign, to store, to answer). `EnvelopeEncoder` writes it from `text`."""
+
+    def __init__(self, content: dict[str, Any], payload_text: str, text: str) -> None:
+        super().__init__(content)
+        self.payload_text = payload_text
+        self.text = text
+
+
+class EnvelopeEncoder(json.JSONEncoder):
+    """A JSON encoder (e.g. a JSONField's) that writes an `Envelope` as its own text."""
+
+    def encode(self, o: Any) -> str:
+        return o.text if type(o) is Envelope else super().encode(o)
 
 
 def seal(
     payload: Any, private_key: Ed25519PrivateKey, key_id: str, signed_at: datetime
-) -> dict[str, Any]:
-    """Sign `payload` as of `signed_at`; CanonicalError if it has no canonical form.
+) -> Envelope:
+    """Sign `payload` as of `signed_at`; CanonicalError if it has no canonical form."""
+    return seal_text(canonical_text(payload), private_key, key_id, signed_at)
+
+
+def seal_text(
+    payload_text: str, private_key: Ed25519PrivateKey, key_id: str, signed_at: datetime
+) -> Envelope:
+    """Sign the payload whose canonical text is `payload_text` as of `signed_at`.
 
     The envelope is rebuilt from the signed bytes, so it holds a copy of exactly what was
     signed: a caller changing its payload afterwards cannot change the envelope."""
     header = {"alg": ALGORITHM, "key_id": key_id, "signed_at": format_time(signed_at)}
-    message = signed_message(payload, header)
-    envelope: dict[str, Any] = json.loads(message)
-    envelope["signature"]["value"] = b64url(private_key.sign(message))
-    return envelope
+    message = _message(payload_text, canonical_text(header))
+    value = b64url(private_key.sign(message.encode("utf-8")))
+    content: dict[str, Any] = json.loads(message)
+    content["signature"]["value"] = value
+    # "value" sorts after the header's other keys: it goes last, before the two closing braces.
+    return Envelope(content, payload_text, f'{message[:-2]},"value":"{value}"}}}}')
 
 
 @dataclass(frozen=True)

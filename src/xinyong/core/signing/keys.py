@@ -36,15 +36,16 @@ from django.utils.translation import gettext as _
 from xinyong.core import audit
 from xinyong.core.errors import ReasonedError
 from xinyong.core.models import SigningKey
-from xinyong.core.signing.canonical import check
+from xinyong.core.signing.canonical import canonical_text
 from xinyong.core.signing.envelope import (
     ALGORITHM,
+    Envelope,
     PublicKey,
     b64url,
     from_b64url,
     key_id_for,
     raw_public,
-    seal,
+    seal_text,
 )
 
 KEY_FILE = "signing_key"
@@ -82,16 +83,16 @@ def _whole_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def sign(payload: Any) -> dict[str, Any]:
+def sign(payload: Any) -> Envelope:
     """The envelope of `payload` signed now with the platform's key (`envelope.py`).
 
-    CanonicalError when the payload has no canonical form (before anything is written);
-    SigningError when the configured key may not sign.
+    CanonicalError when the payload has no canonical form (before anything is written, a
+    first key's publication included); SigningError when the configured key may not sign.
     """
-    check(payload)
+    payload_text = canonical_text(payload)
     moment = timezone.now()
     signer = _signer(moment)
-    return seal(payload, signer.private_key, signer.key_id, _whole_second(moment))
+    return seal_text(payload_text, signer.private_key, signer.key_id, _whole_second(moment))
 
 
 def _signer(moment: datetime) -> _Signer:
