@@ -18,14 +18,18 @@ the end unless --keep-db):
    trivial public endpoint `GET /api/v1/keys` the same way. The clients are wrk's when it is
    installed (`scripts/ensure-system-packages bench`), which leaves the server nearly both
    cores; otherwise Python threads (bench/httpload.py), which take most of one;
-4. times a batch comparison of --batch rows (codes of the sample and beyond, unknown codes
+4. measures the database floor (bench/check_floor.py): 300 checks run through the API in
+   this process, their statements recorded, then replayed as they are, prepared, from
+   --clients processes for --seconds, with no HTTP, Django or signing around them;
+5. times a batch comparison of --batch rows (codes of the sample and beyond, unknown codes
    and names) in this process, from the stored file to the signed result, --repeat times.
 
-Prints checks/s with p50/p95/p99, the trivial endpoint's rate and the ratio, and the batch
-time with its phases (resolve, entries, answer, write: the batch service's log line). `--only
-batch` skips steps 2–3, so that with --reuse-db the batch alone is timed again; `--only
-checks` skips step 4. Each batch adds its checks to the database, so a reused one grows.
-Nothing is asserted: the figures go into the issue.
+Prints checks/s with p50/p95/p99, the trivial endpoint's rate and the ratio, the floor's
+rate and latency and the checks' share of it, and the batch time with its phases (resolve,
+entries, answer, write: the batch service's log line). `--only batch` skips steps 2–4, so
+that with --reuse-db the batch alone is timed again; `--only checks` skips step 5. Each
+check and batch adds to the database, so a reused one grows. Nothing is asserted: the
+figures go into the issue.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from pathlib import Path
 from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import check_floor
 import httpload
 from ingest import create_pg_database, drop_pg_database
 from portal import SUBJECT_TABLES, Deferred, Subjects, load_subjects, step
@@ -284,19 +289,21 @@ def run(args: argparse.Namespace, url: str) -> None:
     checker, token = checker_token()
     connection.close()
     if args.only != "batch":
-        time_checks(args, codes, token)
+        time_checks(args, url, codes, token)
     if args.only != "checks":
         times = [time_batch(checker, codes, args.batch, args.seed) for _ in range(args.repeat)]
         if len(times) > 1:
             print(f"batch comparison  best {min(times):,.1f} s, median {median(times):,.1f} s")
 
 
-def time_checks(args: argparse.Namespace, codes: list[str], token: str) -> None:
-    """Step 3 of the module doc."""
+def time_checks(args: argparse.Namespace, url: str, codes: list[str], token: str) -> None:
+    """Steps 3 and 4 of the module doc."""
+    from django.db import connection
+
     port = free_port()
     server = start_server(args, port)
+    requests = check_requests(codes, token)
     try:
-        requests = check_requests(codes, token)
         httpload.run(port, requests[:200], clients=args.clients, seconds=2)  # warm up
         checks = httpload.run(port, requests, clients=args.clients, seconds=args.seconds)
         keys: list[httpload.Request] = [("GET", "/api/v1/keys", None, {})]
@@ -304,6 +311,9 @@ def time_checks(args: argparse.Namespace, codes: list[str], token: str) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
+    recorded = check_floor.record([body for _m, _p, body, _h in requests[:350] if body], token)
+    connection.close()  # the replaying processes are forked: each opens its own
+    floor = check_floor.replay(url, recorded, args.clients, args.seconds)
     print()
     print(f"server            gunicorn {args.workers} workers × {args.threads} threads, "
           f"{args.clients} clients, {args.seconds:.0f} s each")  # fmt: skip
@@ -311,6 +321,10 @@ def time_checks(args: argparse.Namespace, codes: list[str], token: str) -> None:
     print(f"checks            {checks.line()}")
     print(f"GET /api/v1/keys  {trivial.line()}")
     print(f"checks / trivial  {checks.rate / trivial.rate:.3f}")
+    print(f"database floor    {floor.line()}")
+    print(f"  ({len(recorded)} checks' statements replayed by {args.clients} processes, "
+          "no HTTP, Django or signing)")  # fmt: skip
+    print(f"checks / floor    {checks.rate * floor.seconds / floor.checks:.3f}")
 
 
 def main() -> None:
