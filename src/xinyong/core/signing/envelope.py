@@ -105,7 +105,9 @@ def _message(payload_text: str, header_text: str) -> str:
 class Envelope(dict[str, Any]):
     """An envelope as `seal` made it, with the canonical text of its payload and of itself,
     so that what stores or sends it need not encode it again (a check's receipt was encoded
-    three times: to sign, to store, to answer). `EnvelopeEncoder` writes it from `text`."""
+    three times: to sign, to store, to answer). `EnvelopeEncoder` writes it from `text`.
+    Like the row it goes into, it is never changed after signing: its texts would no longer
+    match it."""
 
     def __init__(self, content: dict[str, Any], payload_text: str, text: str) -> None:
         super().__init__(content)
