@@ -71,7 +71,7 @@ def _statements() -> Iterator[list[Statement]]:
         sent.append((text, None if params is None else [_plain(p) for p in params]))
         return execute(cursor, query, params, **options)
 
-    psycopg.Cursor.execute = keep  # type: ignore[method-assign]
+    psycopg.Cursor.execute = keep  # type: ignore[method-assign,assignment]
     try:
         yield sent
     finally:
